@@ -1,0 +1,1 @@
+"""Campus: the catalogue of the French public sector's transformation resources."""

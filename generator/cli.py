@@ -1,0 +1,142 @@
+"""The `campus` command: what MkDocs lacks (check, new, pages, schema)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from . import records as r
+from .errors import CatalogueError, format_problems, summary_line
+from .pipeline import read_catalogue
+from .render import SiteRenderer, write_pages, written_pages
+from .schema import stale_schemas, write_schemas
+from .validate import validate_catalogue
+
+
+def _catalogue_root(path: Path) -> Path:
+    """The catalogue folder a path belongs to (the path itself, or an ancestor with themes.yml)."""
+    path = path.resolve()
+    for candidate in [path, *path.parents]:
+        if candidate.is_dir() and (candidate / "themes.yml").exists():
+            return candidate
+    return path if path.is_dir() else path.parent
+
+
+def cmd_check(args) -> int:
+    roots = sorted({_catalogue_root(Path(p)) for p in (args.paths or ["catalogue"])})
+    problems, counts = [], {}
+    for root in roots:
+        valid, found = validate_catalogue(root, Path.cwd() if Path.cwd() in root.parents else root.parent)
+        problems += found
+        for item in valid.records:
+            counts[item.type] = counts.get(item.type, 0) + 1
+    if problems:
+        print(format_problems(problems, args.format))
+        print(summary_line(problems), file=sys.stderr if args.format != "text" else sys.stdout)
+        return 1
+    total = sum(counts.values())
+    detail = ", ".join(f"{counts.get(t.name, 0)} {t.plural.lower()}" for t in r.RECORD_TYPES.values())
+    message = f"Catalogue valide : {total} fiches ({detail})"
+    if args.format == "json":
+        print("[]")
+        print(message, file=sys.stderr)
+    else:
+        print(message)
+    return 0
+
+
+def cmd_new(args) -> int:
+    from .scaffold import new_record
+    try:
+        path = new_record(Path(args.catalogue), args.type, args.title, dt.date.today())
+    except FileExistsError as exc:
+        print(f"campus new : {exc.filename} existe déjà ; choisissez un autre titre ou modifiez ce fichier.",
+              file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"campus new : {exc}", file=sys.stderr)
+        return 2
+    print(f"Fiche créée : {os.path.relpath(path)}\nComplétez-la, puis lancez « campus check ».")
+    return 0
+
+
+def _load_or_report(catalogue: str):
+    try:
+        return read_catalogue(Path(catalogue).resolve(), Path.cwd())
+    except CatalogueError as exc:
+        print(format_problems(exc.problems))
+        print(summary_line(exc.problems))
+        return None
+
+
+def cmd_pages(args) -> int:
+    catalogue = _load_or_report(args.catalogue)
+    if catalogue is None:
+        return 1
+    intro_path = Path(args.content) / "index.md"
+    intro = intro_path.read_text(encoding="utf-8") if intro_path.is_file() else ""
+    content = Path(args.content)
+    pages = SiteRenderer(catalogue).all_pages(intro, written_pages(content) if content.is_dir() else {})
+    write_pages(pages, Path(args.out))
+    print(f"{len(pages)} pages écrites dans {args.out}")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    out = Path(args.out)
+    if args.check:
+        stale = stale_schemas(out)
+        if stale:
+            print("Schémas à régénérer (campus schema) : " + ", ".join(stale))
+            return 1
+        print("Schémas à jour.")
+        return 0
+    for path in write_schemas(out):
+        print(f"écrit : {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="campus", description="Outils du catalogue Campus.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="vérifier tout le catalogue et signaler chaque problème")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="dossier du catalogue ou fichiers (défaut : catalogue)")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check.set_defaults(func=cmd_check)
+
+    new = sub.add_parser("new", help="créer une nouvelle fiche")
+    new.add_argument("type", choices=sorted(r.RECORD_TYPES))
+    new.add_argument("title")
+    new.add_argument("--catalogue", default="catalogue")
+    new.set_defaults(func=cmd_new)
+
+    pages = sub.add_parser("pages", help="écrire les pages générées (Markdown) pour un autre moteur")
+    pages.add_argument("out")
+    pages.add_argument("--catalogue", default="catalogue")
+    pages.add_argument("--content", default="content")
+    pages.set_defaults(func=cmd_pages)
+
+    schema = sub.add_parser("schema", help="écrire les schémas JSON des fiches")
+    schema.add_argument("out", nargs="?", default="schemas")
+    schema.add_argument("--check", action="store_true", help="vérifier que les schémas sont à jour")
+    schema.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"campus : {exc.strerror} : {exc.filename}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The stages chained: catalogue folder -> validated, linked catalogue (or every problem)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import CatalogueError
+from .model import Catalogue, build_catalogue
+from .validate import validate_catalogue
+
+
+def read_catalogue(root: Path, base: Path | None = None) -> Catalogue:
+    """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem."""
+    valid, problems = validate_catalogue(root, base)
+    if problems:
+        raise CatalogueError(problems)
+    return build_catalogue(valid)

@@ -1,0 +1,75 @@
+"""The MkDocs adapter: thin event hooks over the builder-independent core."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from .errors import CatalogueError, format_problems, summary_line
+from .pipeline import read_catalogue
+from .render import SiteRenderer, page_title
+
+log = logging.getLogger("mkdocs.plugins.campus")
+
+
+class CampusConfig(base.Config):
+    catalogue = c.Type(str, default="catalogue")
+    """Folder of the YAML records, relative to mkdocs.yml."""
+    edit_base = c.Optional(c.Type(str))
+    """URL that, followed by a file path, edits that file (default: repo_url + '/edit/main')."""
+
+
+class CampusPlugin(BasePlugin[CampusConfig]):
+    supports_multiple_instances = False
+
+    def on_config(self, config):
+        project = Path(config.config_file_path).resolve().parent
+        self.catalogue_dir = (project / self.config.catalogue).resolve()
+        try:
+            self.catalogue = read_catalogue(self.catalogue_dir, project)
+        except CatalogueError as exc:
+            raise PluginError("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
+                              + "\n" + summary_line(exc.problems)) from None
+        edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
+        if not edit_base and config.repo_url:
+            edit_base = config.repo_url.rstrip("/") + "/edit/main"
+        self.edit_base = (edit_base or "").rstrip("/")
+        return config
+
+    def on_files(self, files, config):
+        # The page templates in theme/campus/ are ours, not static files to publish.
+        for file in [f for f in files if f.src_uri.startswith("campus/") and not f.is_documentation_page()
+                     and f.abs_src_path and "theme" in Path(f.abs_src_path).parts]:
+            files.remove(file)
+        intro_file = files.get_file_from_path("index.md")
+        intro = intro_file.content_string if intro_file else ""
+        custom_dir = config.theme.custom_dir
+        renderer = (SiteRenderer(self.catalogue, template_dir=Path(custom_dir) / "campus")
+                    if custom_dir and (Path(custom_dir) / "campus").is_dir() else SiteRenderer(self.catalogue))
+        written = {f.src_uri: page_title(f.content_string, f.name) for f in files.documentation_pages()
+                   if not f.generated_by}
+        for page in renderer.all_pages(intro, written):
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.src_uri, content=page.text))
+        return files
+
+    def on_page_context(self, context, page, config, nav):
+        campus = page.meta.get("campus") or {}
+        entry = self.catalogue.by_id.get(campus.get("id", "")) if isinstance(campus, dict) else None
+        if entry is not None:
+            # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
+            page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
+        return context
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.catalogue_dir))
+        return server

@@ -1,0 +1,317 @@
+"""Presentation: the catalogue as plain data for templates.
+
+Templates receive only strings, numbers, lists and dicts, already formatted in French and
+already sanitised, so they hold no logic and call no Python (MiniJinja can render them too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+from babel.dates import format_date
+from markupsafe import Markup, escape
+
+from . import records as r
+from .model import Catalogue, Entry
+
+# Markdown may carry links, emphasis, lists, tables; never scripts, styles or handlers.
+_ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
+                 "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+                 "tbody", "td", "th", "thead", "tr", "ul"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+
+
+def french_date(value: dt.date | None) -> str:
+    """'10 décembre 2024'."""
+    return format_date(value, format="long", locale="fr_FR") if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _markdown_html(text: str) -> str:
+    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    # Record pages own h1 and h2: a description's headings start at h3.
+    html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
+    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown -> sanitised HTML, safe to place in a page."""
+    return Markup(_markdown_html(text)) if text else Markup("")
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from one directory-style page URL to another ('' is the home page)."""
+    if from_url == to_url:
+        return "./"
+    path = posixpath.relpath("/" + to_url, "/" + (from_url or ""))
+    return "./" if path == "." else (path.rstrip("/") + "/" if to_url.endswith("/") or not to_url else path)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+class Presenter:
+    """Turns entries into template data for pages at given URLs."""
+
+    def __init__(self, catalogue: Catalogue, edit_base: str = ""):
+        self.catalogue = catalogue
+        self.edit_base = edit_base.rstrip("/")
+
+    # --- small pieces ---------------------------------------------------------------------
+
+    def organisation(self, org_id: str | None) -> str:
+        if not org_id:
+            return ""
+        org = self.catalogue.organisations[org_id]
+        return f"{org.name} ({org.acronym})" if org.acronym and org.acronym != org.name else org.name
+
+    def source_label(self, source_id: str | None) -> str:
+        if not source_id:
+            return ""
+        source = self.catalogue.sources[source_id]
+        return f"{source.title}, {source.publisher}" + (f", {french_date(source.date)}" if source.date else "")
+
+    def figure(self, figure: r.Figure) -> dict:
+        qualifier = r.QUALIFIERS[figure.qualifier]
+        value = f"{figure.value:,}".replace(",", "\u202f")
+        text = " ".join(part for part in (qualifier, value, figure.label or "") if part)
+        context = []
+        if figure.as_of:
+            context.append(f"au {french_date(figure.as_of)}")
+        if figure.source:
+            context.append(f"source : {self.source_label(figure.source)}")
+        return {"value": value, "qualifier": qualifier, "label": figure.label or "", "text": text,
+                "context": " — ".join(context)}
+
+    def link(self, entry: Entry, page_url: str) -> dict:
+        return {"title": entry.title, "url": relative_url(page_url, entry.url), "type": entry.type,
+                "type_label": entry.type_info.label, "summary": entry.record.summary}
+
+    def theme_links(self, theme_ids, page_url: str) -> list[dict]:
+        return [{"id": t, "title": self.catalogue.themes[t].title,
+                 "url": relative_url(page_url, f"thematiques/{t}/")} for t in theme_ids]
+
+    # --- cards in listings ----------------------------------------------------------------
+
+    def card(self, entry: Entry, page_url: str) -> dict:
+        """One entry as shown in a listing: title, summary and its key facts."""
+        card = self.link(entry, page_url)
+        card["facts"] = self.key_facts(entry)
+        card["themes"] = self.theme_links(entry.record.themes, page_url)
+        card["filters"] = self.filters(entry)
+        return card
+
+    def key_facts(self, entry: Entry) -> list[str]:
+        rec = entry.record
+        facts: list[str] = []
+        if entry.type == "community":
+            if rec.members:
+                first = self.figure(rec.members[0])
+                facts.append(f"{first['qualifier']} {first['value']} membres".strip())
+            facts += [self.organisation(rec.organisation), r.SCOPES.get(rec.scope, ""), rec.location or ""]
+        elif entry.type == "training":
+            facts += [r.FORMATS.get(rec.format, ""), rec.duration or "", r.LEVELS.get(rec.level, ""),
+                      self.organisation(rec.organisation)]
+        elif entry.type == "tool":
+            facts += [r.TOOL_KINDS[rec.kind], self.organisation(rec.publisher)]
+        elif entry.type == "intervention":
+            facts += [r.INTERVENTION_FORMATS.get(rec.format, ""), self.when(rec),
+                      ", ".join(self.organisation(o) for o in rec.requested_by)]
+        return [f for f in facts if f]
+
+    def filters(self, entry: Entry) -> dict[str, list[str]]:
+        """Facet values, as French labels, for search filters."""
+        rec = entry.record
+        places = []
+        if entry.type == "community" and rec.location:
+            places.append(rec.location)
+        if entry.type == "intervention" and rec.location:
+            places.append(rec.location)
+        if entry.type == "training":
+            places += [s.place for s in rec.sessions if s.place]
+        values = {
+            "type": [entry.type_info.label],
+            "thematique": [self.catalogue.themes[t].title for t in rec.themes],
+            "format": [label for label in (
+                r.FORMATS.get(getattr(rec, "format", None) or "", ""),
+                r.INTERVENTION_FORMATS.get(getattr(rec, "format", None) or "", "")
+                if entry.type == "intervention" else "") if label],
+            "public": [r.AUDIENCES[a] for a in getattr(rec, "audience", [])],
+            "perimetre": [r.SCOPES[rec.scope]] if getattr(rec, "scope", None) else [],
+            "lieu": sorted(set(places)),
+        }
+        return {k: v for k, v in values.items() if v}
+
+    def when(self, rec: r.Intervention) -> str:
+        if rec.date and rec.end_date and rec.end_date != rec.date:
+            return f"du {french_date(rec.date)} au {french_date(rec.end_date)}"
+        if rec.date:
+            return french_date(rec.date)
+        return rec.period or ""
+
+    # --- record pages ---------------------------------------------------------------------
+
+    def record_page(self, entry: Entry) -> dict:
+        """Everything a record page shows, in the order the template lays it out."""
+        rec, url = entry.record, entry.url
+        page = self.link(entry, url)
+        page.update({
+            "id": entry.id,
+            "section_url": relative_url(url, f"{entry.type_info.section}/"),
+            "section_label": entry.type_info.plural,
+            "description": render_markdown(rec.description),
+            "themes": self.theme_links(rec.themes, url),
+            "key_figures": [self.figure(f) for f in rec.key_figures],
+            "published": french_date(rec.published),
+            "updated": french_date(rec.updated),
+            "published_iso": rec.published.isoformat(),
+            "updated_iso": rec.updated.isoformat() if rec.updated else "",
+            "sources": [self._source(s) for s in rec.sources],
+            "related": [self.card(e, url) for e in entry.related],
+            "relations": self._relations(entry, url),
+            "facts": self._facts(entry, url),
+            "filters": self.filters(entry),
+            "edit_url": f"{self.edit_base}/{entry.path}" if self.edit_base else "",
+            "source_path": entry.path,
+        })
+        if entry.type == "community":
+            page["members"] = [self.figure(f) for f in rec.members]
+            page["activities"] = [{"title": a.title, "frequency": a.frequency or "",
+                                   "format": r.FORMATS.get(a.format, ""), "duration": a.duration or "",
+                                   "description": render_markdown(a.description)} for a in rec.activities]
+            page["join"] = render_markdown(rec.join)
+        elif entry.type == "training":
+            page["sessions"] = [{"start": french_date(s.start), "end": french_date(s.end),
+                                 "start_iso": s.start.isoformat(), "place": s.place or "",
+                                 "note": s.note or ""} for s in rec.sessions]
+        elif entry.type == "intervention":
+            page["participants"] = [self.figure(f) for f in rec.participants]
+            page["objectives"] = [render_markdown(o) for o in rec.objectives]
+            page["methods"] = [render_markdown(m) for m in rec.methods]
+            page["outcomes"] = [render_markdown(o) for o in rec.outcomes]
+        return page
+
+    def _source(self, source_id: str) -> dict:
+        s = self.catalogue.sources[source_id]
+        return {"title": s.title, "publisher": s.publisher, "date": french_date(s.date),
+                "updated": french_date(s.updated), "url": s.url or "", "note": s.note or ""}
+
+    def _facts(self, entry: Entry, url: str) -> list[dict]:
+        """The key facts at the top of a record page: label and (escaped or safe) value."""
+        rec = entry.record
+        facts: list[tuple[str, object]] = []
+
+        def links(items):
+            return Markup(", ").join(Markup('<a href="{}">{}</a>').format(i["url"], i["title"]) for i in items)
+
+        def external(href, text=None):
+            return Markup('<a href="{}">{}</a>').format(href, text or href)
+
+        if entry.type == "community":
+            if rec.members:
+                facts.append(("Membres", Markup("<br>").join(
+                    Markup("{}{}").format(f["text"], Markup(" <small>({})</small>").format(f["context"])
+                                          if f["context"] else "") for f in map(self.figure, rec.members))))
+            facts.append(("Animée par", ", ".join(x for x in (rec.animator, self.organisation(rec.organisation)) if x)))
+            facts.append(("Périmètre", r.SCOPES.get(rec.scope, "")))
+            facts.append(("Lieu", rec.location or ""))
+            facts.append(("Création", str(rec.founded) if rec.founded else ""))
+            facts.append(("Public", ", ".join(r.AUDIENCES[a] for a in rec.audience)))
+            if rec.contact and rec.contact.email:
+                facts.append(("Contact", external("mailto:" + rec.contact.email, rec.contact.email)))
+            if rec.contact and rec.contact.url:
+                facts.append(("Page de contact", external(rec.contact.url)))
+            if rec.url:
+                facts.append(("Site web", external(rec.url)))
+        elif entry.type == "training":
+            facts += [("Format", r.FORMATS.get(rec.format, "")), ("Durée", rec.duration or ""),
+                      ("Type", r.LEVELS.get(rec.level, "")),
+                      ("Public", ", ".join(r.AUDIENCES[a] for a in rec.audience)),
+                      ("Organisme", self.organisation(rec.organisation)),
+                      ("Communautés", links(self.link(e, url) for e in entry.links.get("communities", []))),
+                      ("Coût", rec.cost or "")]
+            if rec.url:
+                facts.append(("Inscription", external(rec.url)))
+        elif entry.type == "tool":
+            facts += [("Nature", r.TOOL_KINDS[rec.kind]),
+                      ("Fait partie de", links(self.link(e, url) for e in entry.links.get("collection", []))),
+                      ("Éditeur", self.organisation(rec.publisher)),
+                      ("Format", r.FORMATS.get(rec.format, "")),
+                      ("Public", ", ".join(r.AUDIENCES[a] for a in rec.audience))]
+            if rec.url:
+                facts.append(("Accéder à l'outil", external(rec.url)))
+        elif entry.type == "intervention":
+            facts += [("Demandée par", ", ".join(self.organisation(o) for o in rec.requested_by)),
+                      ("Quand", self.when(rec)),
+                      ("Animée par", links(self.link(e, url) for e in entry.links.get("facilitated_by", []))
+                       or ", ".join(self.organisation(o) for o in rec.organisations)),
+                      ("Format", r.INTERVENTION_FORMATS.get(rec.format, "")),
+                      ("Participants", "; ".join(self.figure(f)["text"] for f in rec.participants)),
+                      ("Lieu", rec.location or "")]
+            if rec.facilitated_by and rec.organisations:
+                facts.append(("Avec", ", ".join(self.organisation(o) for o in rec.organisations)))
+            if rec.url:
+                facts.append(("En savoir plus", external(rec.url)))
+        return [{"label": label, "value": value} for label, value in facts if value]
+
+    _RELATION_TITLES = {
+        "trainings": "Formations liées", "tools": "Outils", "interventions": "Interventions animées",
+        "parts": "Contenu de cette collection", "used_in": "Utilisé lors de",
+        "facilitated_by": "Communautés qui l'ont animée", "communities": "Communautés liées",
+        "collection": "Fait partie de",
+    }
+
+    def _relations(self, entry: Entry, url: str) -> list[dict]:
+        return [{"name": name, "title": self._RELATION_TITLES[name],
+                 "items": [self.card(e, url) for e in items]}
+                for name, items in entry.links.items() if items]
+
+    # --- listings and home ----------------------------------------------------------------
+
+    def listing_page(self, type_name: str) -> dict:
+        info = r.RECORD_TYPES[type_name]
+        url = f"{info.section}/"
+        entries = self.catalogue.of_type(type_name)
+        return {"title": info.plural, "type": type_name, "count": len(entries),
+                "count_text": _plural(len(entries), info.label.lower(), info.plural.lower()),
+                "cards": [self.card(e, url) for e in entries]}
+
+    def theme_page(self, theme_id: str) -> dict:
+        theme = self.catalogue.themes[theme_id]
+        url = f"thematiques/{theme_id}/"
+        entries = self.catalogue.by_theme.get(theme_id, [])
+        groups = []
+        for info in r.RECORD_TYPES.values():
+            cards = [self.card(e, url) for e in entries if e.type == info.name]
+            if cards:
+                groups.append({"title": info.plural, "type": info.name, "cards": cards})
+        return {"id": theme_id, "title": theme.title, "description": render_markdown(theme.description),
+                "count_text": _plural(len(entries), "ressource", "ressources"), "groups": groups}
+
+    def themes_index(self) -> dict:
+        url = "thematiques/"
+        return {"themes": [{"title": t.title, "url": relative_url(url, f"thematiques/{t.id}/"),
+                            "count": len(self.catalogue.by_theme.get(t.id, [])),
+                            "description": render_markdown(t.description)}
+                           for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())]}
+
+    def home_page(self, intro_html: str = "") -> dict:
+        counts = [{"label": info.plural, "count": len(self.catalogue.of_type(info.name)),
+                   "url": f"{info.section}/"} for info in r.RECORD_TYPES.values()]
+        return {"counts": counts,
+                "themes": [{"title": t.title, "url": f"thematiques/{t.id}/",
+                            "count": len(self.catalogue.by_theme.get(t.id, []))}
+                           for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())
+                           if self.catalogue.by_theme.get(t.id)],
+                "latest": [dict(self.link(e, ""), date=french_date(e.last_change))
+                           for e in self.catalogue.latest(8)]}
+
+
+__all__ = ["Presenter", "french_date", "render_markdown", "relative_url", "escape"]

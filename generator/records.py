@@ -1,0 +1,312 @@
+"""The content model: one declaration per record type.
+
+Everything else derives from these classes: validation, the JSON Schemas editors use,
+the `campus new` scaffold, the fields table in the docs and the CSV columns. Field names
+are English; titles, descriptions and labels are French because editors read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+# Patterns double as JSON Schema `pattern`s; validate.py maps each to a French message.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, title="Identifiant",
+                          description="Lettres minuscules sans accent, chiffres et tirets.")]
+Url = Annotated[str, Field(pattern=URL_PATTERN, title="Adresse web",
+                           description="Adresse commençant par http:// ou https://.")]
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN, title="Adresse e-mail",
+                             description="Boîte fonctionnelle uniquement, jamais une adresse personnelle.")]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+Markdown = Annotated[str, Field(min_length=1, max_length=20000,
+                                description="Texte en Markdown.")]
+Count = Annotated[int, Field(ge=0, le=10_000_000)]
+
+# Controlled vocabularies: value (stored in YAML, used in URLs and filters) -> French label.
+FORMATS = {"online": "En ligne", "in_person": "En présentiel", "blended": "Hybride"}
+Format = Literal["online", "in_person", "blended"]
+
+AUDIENCES = {
+    "agents": "Agents publics",
+    "managers": "Cadres et managers",
+    "project_leads": "Porteurs et directeurs de projet",
+    "facilitators": "Facilitateurs",
+    "trainers": "Formateurs",
+    "innovation_labs": "Laboratoires d'innovation",
+    "designers": "Designers publics",
+    "coaches": "Coachs",
+    "citizens": "Usagers et habitants",
+}
+Audience = Literal["agents", "managers", "project_leads", "facilitators", "trainers",
+                   "innovation_labs", "designers", "coaches", "citizens"]
+
+SCOPES = {
+    "interministerial": "Interministériel",
+    "ministry": "Ministériel",
+    "local_authority": "Collectivité territoriale",
+    "all_public_services": "Trois fonctions publiques",
+}
+Scope = Literal["interministerial", "ministry", "local_authority", "all_public_services"]
+
+LEVELS = {
+    "qualifying": "Formation qualifiante",
+    "operational": "Formation opérationnelle",
+    "introduction": "Initiation",
+    "train_the_trainer": "Formation de formateurs",
+    "training_action": "Formation-action",
+}
+Level = Literal["qualifying", "operational", "introduction", "train_the_trainer",
+                "training_action"]
+
+TOOL_KINDS = {
+    "guide": "Guide", "kit": "Kit", "sheet": "Fiches", "game": "Jeu",
+    "collection": "Recueil", "toolbox": "Boîte à outils", "training_material": "Support de formation",
+    "workshop": "Idées d'ateliers", "challenge": "Défis", "report": "Rapport", "video": "Vidéo",
+    "platform": "Plateforme",
+}
+ToolKind = Literal["guide", "kit", "sheet", "game", "collection", "toolbox", "training_material",
+                   "workshop", "challenge", "report", "video", "platform"]
+
+INTERVENTION_FORMATS = {
+    "seminar": "Séminaire", "workshop": "Atelier", "open_forum": "Forum ouvert",
+    "consultation": "Consultation", "plenary": "Plénière", "programme": "Programme",
+    "support": "Accompagnement", "co_development": "Co-développement", "webinar": "Webinaire",
+    "forum": "Forum", "event": "Événement",
+}
+InterventionFormat = Literal["seminar", "workshop", "open_forum", "consultation", "plenary",
+                             "programme", "support", "co_development", "webinar", "forum",
+                             "event"]
+
+QUALIFIERS = {"exact": "", "at_least": "plus de", "about": "environ", "nearly": "près de"}
+Qualifier = Literal["exact", "at_least", "about", "nearly"]
+
+ORGANISATION_KINDS = {
+    "interministerial": "Direction interministérielle", "ministry": "Ministère",
+    "directorate": "Direction d'administration centrale", "agency": "Agence ou opérateur",
+    "deconcentrated": "Service déconcentré", "local_authority": "Collectivité territoriale",
+    "commission": "Commission", "other": "Autre",
+}
+OrganisationKind = Literal["interministerial", "ministry", "directorate", "agency",
+                           "deconcentrated", "local_authority", "commission", "other"]
+
+
+class Strict(BaseModel):
+    """Strict types and no unknown keys: what the YAML says is what the JSON Schema accepts."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Figure(Strict):
+    """Un chiffre daté et sourcé (membres, participants, personnes formées…)."""
+
+    model_config = ConfigDict(title="Chiffre")
+    value: Count = Field(title="Valeur", description="Le nombre, positif ou nul.")
+    qualifier: Qualifier = Field("exact", title="Précision",
+                                 description="exact, at_least (plus de), about (environ), nearly (près de).")
+    label: Optional[Text] = Field(None, title="Ce qui est compté",
+                                  description="Par exemple « animateurs de co-développement ».")
+    as_of: Optional[dt.date] = Field(None, title="Date", description="Date à laquelle le chiffre est donné.")
+    source: Optional[Id] = Field(None, title="Source",
+                                 description="Identifiant d'une source de catalogue/sources.yml.")
+
+
+class Contact(Strict):
+    """Comment joindre : adresse web ou boîte fonctionnelle, jamais une personne."""
+
+    model_config = ConfigDict(title="Contact")
+    url: Optional[Url] = Field(None, title="Page de contact")
+    email: Optional[Email] = Field(None, title="Boîte fonctionnelle")
+
+
+class Activity(Strict):
+    """Un rendez-vous régulier d'une communauté."""
+
+    model_config = ConfigDict(title="Activité")
+    title: Text = Field(title="Nom")
+    frequency: Optional[Text] = Field(None, title="Fréquence", description="Par exemple « biannuel ».")
+    format: Optional[Format] = Field(None, title="Format")
+    duration: Optional[Text] = Field(None, title="Durée")
+    description: Optional[Markdown] = Field(None, title="Description")
+
+
+class Session(Strict):
+    """Une session datée d'une formation."""
+
+    model_config = ConfigDict(title="Session")
+    start: dt.date = Field(title="Début")
+    end: Optional[dt.date] = Field(None, title="Fin")
+    place: Optional[Text] = Field(None, title="Lieu")
+    note: Optional[Text] = Field(None, title="Remarque")
+
+
+class Record(Strict):
+    """Fields every record carries."""
+
+    title: Text = Field(title="Titre", description="Nom de la ressource, tel qu'affiché.")
+    summary: Annotated[str, Field(min_length=1, max_length=400)] = Field(
+        title="Résumé", description="Une ou deux phrases, en texte simple.")
+    description: Optional[Markdown] = Field(None, title="Description")
+    themes: list[Id] = Field(default_factory=list, title="Thématiques",
+                             description="Identifiants de catalogue/themes.yml.")
+    key_figures: list[Figure] = Field(default_factory=list, title="Chiffres clés")
+    published: dt.date = Field(title="Publiée le", description="Date d'ajout au catalogue (AAAA-MM-JJ).")
+    updated: Optional[dt.date] = Field(None, title="Mise à jour le",
+                                       description="Date de la dernière mise à jour (AAAA-MM-JJ).")
+    sources: list[Id] = Field(min_length=1, title="Sources",
+                              description="Identifiants de catalogue/sources.yml d'où viennent les faits.")
+
+    @field_validator("updated")
+    @classmethod
+    def _updated_after_published(cls, value, info):
+        published = info.data.get("published")
+        if value is not None and published is not None and value < published:
+            raise PydanticCustomError("updated_before_published",
+                                      "la mise à jour ({updated}) précède la publication ({published})",
+                                      {"updated": value.isoformat(), "published": published.isoformat()})
+        return value
+
+
+class Community(Record):
+    """Un réseau ou une communauté d'agents publics (facilitateurs, coachs, designers…)."""
+
+    model_config = ConfigDict(title="Communauté")
+    organisation: Id = Field(title="Organisation qui l'anime",
+                             description="Identifiant de catalogue/organisations.yml.")
+    animator: Optional[Text] = Field(None, title="Équipe d'animation",
+                                     description="Équipe ou rôle qui anime, jamais une personne.")
+    members: list[Figure] = Field(default_factory=list, title="Nombre de membres",
+                                  description="Un chiffre par source : quand les sources divergent, gardez-les tous.")
+    founded: Optional[Annotated[int, Field(ge=1900, le=2100)]] = Field(None, title="Année de création")
+    scope: Optional[Scope] = Field(None, title="Périmètre")
+    location: Optional[Text] = Field(None, title="Lieu", description="Par exemple « France » ou « Paris ».")
+    audience: list[Audience] = Field(default_factory=list, title="Public")
+    activities: list[Activity] = Field(default_factory=list, title="Activités")
+    join: Optional[Markdown] = Field(None, title="Comment rejoindre")
+    contact: Optional[Contact] = Field(None, title="Contact")
+    url: Optional[Url] = Field(None, title="Site web")
+
+
+class Training(Record):
+    """Une formation proposée aux agents publics."""
+
+    model_config = ConfigDict(title="Formation")
+    format: Optional[Format] = Field(None, title="Format")
+    duration: Optional[Text] = Field(None, title="Durée", description="Par exemple « 6 jours ».")
+    audience: list[Audience] = Field(default_factory=list, title="Public")
+    level: Optional[Level] = Field(None, title="Type de formation")
+    organisation: Optional[Id] = Field(None, title="Organisme de formation",
+                                       description="Identifiant de catalogue/organisations.yml.")
+    communities: list[Id] = Field(default_factory=list, title="Communautés liées",
+                                  description="Communautés qui la proposent ou qu'elle forme.")
+    sessions: list[Session] = Field(default_factory=list, title="Sessions")
+    url: Optional[Url] = Field(None, title="Lien")
+    cost: Optional[Text] = Field(None, title="Coût")
+
+
+class Tool(Record):
+    """Un outil, un guide, un kit ou une collection d'outils."""
+
+    model_config = ConfigDict(title="Outil")
+    kind: ToolKind = Field(title="Nature")
+    collection: Optional[Id] = Field(None, title="Fait partie de",
+                                     description="Identifiant de l'outil (collection) qui le contient.")
+    publisher: Optional[Id] = Field(None, title="Éditeur",
+                                    description="Identifiant de catalogue/organisations.yml.")
+    communities: list[Id] = Field(default_factory=list, title="Communautés liées",
+                                  description="Communautés qui le publient ou le diffusent.")
+    audience: list[Audience] = Field(default_factory=list, title="Public")
+    format: Optional[Format] = Field(None, title="Format")
+    url: Optional[Url] = Field(None, title="Lien")
+
+
+class Intervention(Record):
+    """Une intervention menée par une communauté : séminaire, atelier, consultation…"""
+
+    model_config = ConfigDict(title="Intervention")
+    date: Optional[dt.date] = Field(None, title="Date", description="Date de début si elle est connue.")
+    end_date: Optional[dt.date] = Field(None, title="Date de fin")
+    period: Optional[Text] = Field(None, title="Période",
+                                   description="Quand la date exacte n'est pas connue, par exemple « 2023-2025 ».")
+    requested_by: list[Id] = Field(default_factory=list, title="Demandée par",
+                                   description="Identifiants de catalogue/organisations.yml.")
+    facilitated_by: list[Id] = Field(default_factory=list, title="Communautés qui l'ont animée")
+    organisations: list[Id] = Field(default_factory=list, title="Organisations qui l'ont animée",
+                                    description="Équipes animatrices qui ne sont pas une communauté du catalogue.")
+    format: Optional[InterventionFormat] = Field(None, title="Format")
+    participants: list[Figure] = Field(default_factory=list, title="Participants")
+    objectives: list[Text] = Field(default_factory=list, title="Objectifs")
+    methods: list[Text] = Field(default_factory=list, title="Méthodes")
+    tools: list[Id] = Field(default_factory=list, title="Outils utilisés",
+                            description="Identifiants d'outils du catalogue.")
+    outcomes: list[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(
+        default_factory=list, title="Résultats")
+    location: Optional[Text] = Field(None, title="Lieu")
+    url: Optional[Url] = Field(None, title="Lien")
+
+
+class Theme(Strict):
+    """Une thématique du campus."""
+
+    model_config = ConfigDict(title="Thématique")
+    id: Id
+    title: Text = Field(title="Nom")
+    description: Optional[Markdown] = Field(None, title="Description")
+
+
+class Organisation(Strict):
+    """Une administration qui anime un réseau ou demande une intervention."""
+
+    model_config = ConfigDict(title="Organisation")
+    id: Id
+    name: Text = Field(title="Nom")
+    acronym: Optional[Annotated[str, Field(min_length=1, max_length=40)]] = Field(None, title="Sigle")
+    kind: Optional[OrganisationKind] = Field(None, title="Nature")
+    parent: Optional[Id] = Field(None, title="Rattachée à", description="Identifiant d'une autre organisation.")
+    url: Optional[Url] = Field(None, title="Site web")
+
+
+class Source(Strict):
+    """Un document source d'où viennent les faits du catalogue."""
+
+    model_config = ConfigDict(title="Source")
+    id: Id
+    title: Text = Field(title="Titre")
+    publisher: Text = Field(title="Éditeur")
+    date: Optional[dt.date] = Field(None, title="Publié le")
+    updated: Optional[dt.date] = Field(None, title="Mis à jour le")
+    url: Optional[Url] = Field(None, title="Adresse")
+    note: Optional[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(None, title="Remarque")
+
+
+class RecordType:
+    """How one record type is stored and published."""
+
+    def __init__(self, name: str, model: type[Record], folder: str, section: str,
+                 label: str, plural: str):
+        self.name, self.model, self.folder = name, model, folder
+        self.section, self.label, self.plural = section, label, plural
+
+
+RECORD_TYPES: dict[str, RecordType] = {
+    t.name: t for t in (
+        RecordType("community", Community, "communities", "communautes", "Communauté", "Communautés"),
+        RecordType("training", Training, "trainings", "formations", "Formation", "Formations"),
+        RecordType("tool", Tool, "tools", "outils", "Outil", "Outils"),
+        RecordType("intervention", Intervention, "interventions", "interventions",
+                   "Intervention", "Interventions"),
+    )
+}
+
+# Reference lists: file name -> (model, French label).
+REFERENCE_LISTS = {
+    "themes": (Theme, "thématique"),
+    "organisations": (Organisation, "organisation"),
+    "sources": (Source, "source"),
+}

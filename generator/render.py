@@ -1,0 +1,165 @@
+"""Render stage: catalogue -> Markdown pages with front matter, through Jinja templates.
+
+The output is builder-independent: a list of (path, text) that MkDocs takes as generated
+files, and that `campus pages DIR` writes to disk for any other builder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import records as r
+from .model import Catalogue
+from .present import Presenter, relative_url, render_markdown
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "campus"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page to build: its path in the docs tree (e.g. 'communautes/x.md') and its text."""
+
+    src_uri: str
+    text: str
+
+
+def template_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,  # values are escaped unless present.py marked them safe
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _front_matter(meta: dict) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
+
+
+class SiteRenderer:
+    """Renders every generated page of the site."""
+
+    def __init__(self, catalogue: Catalogue, *, edit_base: str = "", template_dir: Path = TEMPLATE_DIR):
+        self.catalogue = catalogue
+        self.presenter = Presenter(catalogue, edit_base=edit_base)
+        self.env = template_environment(template_dir)
+
+    def _page(self, src_uri: str, template: str, meta: dict, **context) -> GeneratedPage:
+        body = self.env.get_template(template).render(**context)
+        return GeneratedPage(src_uri, _front_matter(meta) + body)
+
+    def record_pages(self) -> list[GeneratedPage]:
+        pages = []
+        for entry in self.catalogue.entries:
+            page = self.presenter.record_page(entry)
+            meta = {"title": f"{entry.title} — {entry.type_info.label}", "description": entry.record.summary,
+                    "campus": {"id": entry.id, "type": entry.type}}
+            pages.append(self._page(f"{entry.type_info.section}/{entry.id}.md", f"{entry.type}.md.jinja",
+                                    meta, page=page))
+        return pages
+
+    def listing_pages(self) -> list[GeneratedPage]:
+        pages = []
+        for info in r.RECORD_TYPES.values():
+            listing = self.presenter.listing_page(info.name)
+            meta = {"title": info.plural,
+                    "description": f"{listing['count_text'].capitalize()} du campus de la transformation publique.",
+                    "campus": {"listing": info.name}}
+            pages.append(self._page(f"{info.section}/index.md", "listing.md.jinja", meta, listing=listing))
+        return pages
+
+    def theme_pages(self) -> list[GeneratedPage]:
+        pages = []
+        for theme_id in sorted(self.catalogue.themes):
+            theme = self.presenter.theme_page(theme_id)
+            meta = {"title": f"{theme['title']} — Thématique",
+                    "description": f"Toutes les ressources du campus sur la thématique « {theme['title']} ».",
+                    "campus": {"theme": theme_id}}
+            pages.append(self._page(f"thematiques/{theme_id}.md", "theme.md.jinja", meta, theme=theme))
+        index = self.presenter.themes_index()
+        pages.append(self._page("thematiques/index.md", "themes.md.jinja",
+                                {"title": "Thématiques",
+                                 "description": "Les thématiques du campus et leurs ressources."}, index=index))
+        return pages
+
+    def home_page(self, intro_markdown: str) -> GeneratedPage:
+        """The home page: the hand-written introduction, then counts, themes and latest additions."""
+        meta, body = split_front_matter(intro_markdown)
+        meta.setdefault("title", "Accueil")
+        meta["campus"] = {"home": True}
+        return self._page("index.md", "home.md.jinja", meta, intro=body, home=self.presenter.home_page())
+
+    def site_map(self, written_pages: dict[str, str]) -> GeneratedPage:
+        """'Plan du site': every section, hand-written page, theme and record."""
+        url = "plan-du-site/"
+        sections = [{"title": info.plural, "url": relative_url(url, f"{info.section}/"),
+                     "items": [self.presenter.link(e, url) for e in self.catalogue.of_type(info.name)]}
+                    for info in r.RECORD_TYPES.values()]
+        themes = [{"title": t.title, "url": relative_url(url, f"thematiques/{t.id}/")}
+                  for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())]
+        written = [{"title": title, "url": relative_url(url, page_url(src))}
+                   for src, title in sorted(written_pages.items(), key=lambda i: i[1].casefold())]
+        meta = {"title": "Plan du site", "description": "Toutes les pages du campus de la transformation publique."}
+        return self._page("plan-du-site.md", "site-map.md.jinja", meta, sections=sections, themes=themes,
+                          written=written, themes_url=relative_url(url, "thematiques/"),
+                          home_url=relative_url(url, ""))
+
+    def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None) -> list[GeneratedPage]:
+        """Every generated page. `written_pages` maps hand-written pages' paths to their titles."""
+        pages = self.record_pages() + self.listing_pages() + self.theme_pages()
+        pages.append(self.home_page(intro_markdown))
+        pages.append(self.site_map({k: v for k, v in (written_pages or {}).items() if k != "index.md"}))
+        return sorted(pages, key=lambda p: p.src_uri)
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """Split '---\\nyaml\\n---\\nbody' into its metadata and body."""
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            meta = yaml.safe_load(text[4:end]) or {}
+            if isinstance(meta, dict):
+                return meta, text[end + 4:].lstrip("\n")
+    return {}, text
+
+
+def page_url(src_uri: str) -> str:
+    """Directory-style URL of a Markdown path: 'a/b.md' -> 'a/b/', 'a/index.md' -> 'a/'."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def page_title(text: str, fallback: str) -> str:
+    """A hand-written page's title: front matter `title`, else its first level-1 heading."""
+    meta, body = split_front_matter(text)
+    if isinstance(meta.get("title"), str):
+        return meta["title"]
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback
+
+
+def written_pages(content_dir: Path) -> dict[str, str]:
+    """Hand-written Markdown pages under `content_dir`: path -> title."""
+    return {p.relative_to(content_dir).as_posix(): page_title(p.read_text(encoding="utf-8"), p.stem)
+            for p in sorted(content_dir.rglob("*.md"))}
+
+
+def write_pages(pages: list[GeneratedPage], out_dir: Path) -> None:
+    """Write generated pages under `out_dir` (for builders other than MkDocs)."""
+    for page in pages:
+        target = out_dir / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.text, encoding="utf-8")
+
+
+__all__ = ["GeneratedPage", "SiteRenderer", "write_pages", "split_front_matter", "render_markdown"]

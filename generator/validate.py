@@ -1,0 +1,373 @@
+"""Validate stage: loaded documents -> typed records, or every located problem at once.
+
+Checks, in order: file layout and ids, each record against its model (pydantic), then
+references between records and reference lists. Nothing stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from . import records as r
+from .errors import Problem
+from .load import Document, load_file
+
+# Which field names hold references, and to what (a record type or a reference list).
+REFERENCE_FIELDS = {
+    "themes": "themes", "sources": "sources", "source": "sources",
+    "organisation": "organisations", "publisher": "organisations", "requested_by": "organisations",
+    "organisations": "organisations", "parent": "organisations",
+    "communities": "community", "facilitated_by": "community",
+    "tools": "tool", "collection": "tool",
+}
+_TARGET_LABELS = {"themes": "thématique", "sources": "source", "organisations": "organisation",
+                  "community": "communauté", "tool": "outil"}
+_ID_RE = re.compile(r.ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A valid record, its id and type, and the file it came from."""
+
+    id: str
+    type: str
+    record: r.Record
+    path: str
+
+
+@dataclass
+class ValidCatalogue:
+    """Everything that passed validation, ready for the model stage."""
+
+    records: list[Located] = field(default_factory=list)
+    themes: dict[str, r.Theme] = field(default_factory=dict)
+    organisations: dict[str, r.Organisation] = field(default_factory=dict)
+    sources: dict[str, r.Source] = field(default_factory=dict)
+
+
+def slugify(text: str) -> str:
+    """A valid id from any title: accents folded, lowercase, hyphens."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].strip("-")
+
+
+def suggest(value: Any, candidates) -> str:
+    """'vouliez-vous dire « x » ?' for the closest candidate, or nothing."""
+    if not isinstance(value, str):
+        return ""
+    match = difflib.get_close_matches(value, sorted(candidates), n=1, cutoff=0.6)
+    return f"vouliez-vous dire « {match[0]} » ?" if match else ""
+
+
+# --- pydantic errors -> French, located problems -------------------------------------------
+
+_TYPE_NAMES = {"string_type": "un texte", "int_type": "un nombre entier", "list_type": "une liste",
+               "model_type": "un ensemble de champs (champ: valeur)", "dict_type": "un ensemble de champs",
+               "bool_type": "vrai ou faux", "float_type": "un nombre", "int_from_float": "un nombre entier",
+               "model_attributes_type": "un ensemble de champs (champ: valeur)"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, int):
+        return f"le nombre {value}"
+    if isinstance(value, float):
+        return f"le nombre {value}"
+    if isinstance(value, str):
+        return f"le texte « {value[:60]} »"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "un ensemble de champs"
+    if isinstance(value, dt.datetime):
+        return "une date avec heure"
+    if value is None:
+        return "une valeur vide"
+    return type(value).__name__
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The sub-model that holds the last element of `loc` (for field suggestions)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _field_name(loc: tuple) -> str:
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    return names[-1] if names else "fiche"
+
+
+def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Problem:
+    loc = tuple(error["loc"])
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    name = _field_name(loc)
+    line, column = doc.position(loc)
+    hint = ""
+    if kind == "missing":
+        line, column = doc.position(loc[:-1])
+        message = f"champ obligatoire manquant : « {name} »"
+    elif kind == "extra_forbidden":
+        line, column = doc.position(loc, key=True)
+        message = f"champ inconnu « {name} »"
+        holder = _model_at(model, loc)
+        if holder is not None:
+            hint = suggest(name, holder.model_fields) or (
+                "champs possibles : " + ", ".join(holder.model_fields))
+    elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
+            message = f"date impossible « {value} » dans « {name} »"
+            hint = "ce jour n'existe pas dans le calendrier"
+        else:
+            message = f"date attendue dans « {name} », trouvé {_describe(value)}"
+            hint = "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2024-12-10"
+    elif kind in _TYPE_NAMES:
+        message = f"type incorrect pour « {name} » : attendu {_TYPE_NAMES[kind]}, trouvé {_describe(value)}"
+    elif kind == "greater_than_equal":
+        message = (f"nombre négatif interdit dans « {name} »" if isinstance(value, int) and value < 0
+                   else f"« {name} » doit être au moins {ctx.get('ge')}")
+    elif kind == "less_than_equal":
+        message = f"« {name} » doit être au plus {ctx.get('le')}"
+    elif kind == "string_too_short":
+        message = f"« {name} » est vide"
+    elif kind == "string_too_long":
+        message = f"« {name} » est trop long ({len(value)} caractères, maximum {ctx.get('max_length')})"
+    elif kind == "too_short":
+        message = f"« {name} » doit contenir au moins {ctx.get('min_length')} élément"
+    elif kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message = f"valeur « {value} » non autorisée pour « {name} »"
+        hint = suggest(value, allowed) or ("valeurs possibles : " + ", ".join(allowed))
+    elif kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern")
+        if pattern == r.URL_PATTERN:
+            message = f"adresse web invalide « {value} »"
+            hint = "seules les adresses http:// et https:// sont acceptées"
+        elif pattern == r.EMAIL_PATTERN:
+            message = f"adresse e-mail invalide « {value} »"
+            hint = "une boîte fonctionnelle, par exemple contact@exemple.gouv.fr"
+        else:
+            message = f"identifiant invalide « {value} » dans « {name} »"
+            hint = (f"vouliez-vous dire « {slugify(value)} » ? " if isinstance(value, str) and slugify(value) else "") + \
+                "lettres minuscules sans accent, chiffres et tirets"
+    else:
+        message = f"« {name} » : {error['msg']}"
+    return Problem(doc.path, line, column, message, hint.strip())
+
+
+def validate_mapping(doc: Document, model: type[BaseModel], loc: tuple = ()) -> tuple[Any, list[Problem]]:
+    """Validate one mapping of `doc` (at `loc`) against `model`."""
+    data = doc.data
+    for part in loc:
+        data = data[part]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        shifted = []
+        for error in exc.errors(include_url=False):
+            error = dict(error)
+            error["loc"] = loc + tuple(error["loc"])
+            shifted.append(_pydantic_problem(error, doc, model))
+        return None, shifted
+
+
+# --- files and ids ------------------------------------------------------------------------
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _visible(path: Path) -> bool:
+    return not path.name.startswith(".")
+
+
+def _load_reference_list(path: Path, name: str, base: Path, problems: list[Problem]) -> dict:
+    model, label = r.REFERENCE_LISTS[name]
+    display = _display(path, base)
+    if not path.is_file():
+        problems.append(Problem(display, 1, 1, f"fichier manquant : la liste des {label}s"))
+        return {}
+    doc, found = load_file(path, display)
+    problems.extend(found)
+    if doc is None:
+        return {}
+    if not isinstance(doc.data, list):
+        problems.append(Problem(display, 1, 1, f"le fichier doit contenir une liste de {label}s (lignes « - id: … »)"))
+        return {}
+    entries: dict[str, Any] = {}
+    for index, item in enumerate(doc.data):
+        line, column = doc.position((index,))
+        if not isinstance(item, dict):
+            problems.append(Problem(display, line, column, f"chaque {label} doit être un ensemble de champs"))
+            continue
+        value, found = validate_mapping(doc, model, (index,))
+        problems.extend(found)
+        if value is None:
+            continue
+        if value.id in entries:
+            problems.append(Problem(display, line, column, f"{label} « {value.id} » en double"))
+            continue
+        entries[value.id] = value
+    return entries
+
+
+def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
+    folders = {t.folder: t.name for t in r.RECORD_TYPES.values()}
+    lists = {f"{name}.yml" for name in r.REFERENCE_LISTS}
+    for entry in sorted(filter(_visible, root.iterdir())):
+        if entry.is_dir() and entry.name in folders:
+            for file in sorted(filter(_visible, entry.rglob("*"))):
+                if file.is_dir():
+                    problems.append(Problem(_display(file, base), 1, 1, "sous-dossier inattendu",
+                                            "placez les fiches directement dans le dossier du type"))
+                elif file.suffix == ".yml" and file.parent == entry:
+                    yield folders[entry.name], file
+                elif file.parent == entry:
+                    problems.append(Problem(_display(file, base), 1, 1, "fichier ignoré : extension inattendue",
+                                            f"renommez-le en {file.stem}.yml"))
+        elif entry.is_file() and entry.name in lists:
+            continue
+        else:
+            hint = suggest(entry.name, list(folders) + sorted(lists))
+            problems.append(Problem(_display(entry, base), 1, 1,
+                                    "dossier inattendu" if entry.is_dir() else "fichier inattendu",
+                                    hint or "attendus : " + ", ".join(list(folders) + sorted(lists))))
+
+
+def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """Every (loc, target, id) a typed record refers to."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            target = REFERENCE_FIELDS.get(name)
+            if target and isinstance(item, str):
+                yield loc + (name,), target, item
+            elif target and isinstance(item, list) and all(isinstance(i, str) for i in item):
+                for index, ref in enumerate(item):
+                    yield loc + (name, index), target, ref
+            else:
+                yield from _references(item, loc + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _references(item, loc + (index,))
+
+
+def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatalogue, list[Problem]]:
+    """Load and validate every file under `root` (the catalogue folder).
+
+    Paths in problems are shown relative to `base` (default: the folder holding `root`).
+    """
+    base = base or root.parent
+    problems: list[Problem] = []
+    result = ValidCatalogue()
+    if not root.is_dir():
+        return result, [Problem(_display(root, base), 1, 1, "dossier du catalogue introuvable")]
+    result.themes = _load_reference_list(root / "themes.yml", "themes", base, problems)
+    result.organisations = _load_reference_list(root / "organisations.yml", "organisations", base, problems)
+    result.sources = _load_reference_list(root / "sources.yml", "sources", base, problems)
+
+    documents: dict[str, Document] = {}
+    seen: dict[str, str] = {}
+    for type_name, path in _record_files(root, base, problems):
+        display = _display(path, base)
+        record_type = r.RECORD_TYPES[type_name]
+        record_id = path.stem
+        if not _ID_RE.match(record_id):
+            problems.append(Problem(display, 1, 1, f"nom de fichier invalide « {path.name} »",
+                                    f"renommez-le en {slugify(record_id) or 'fiche'}.yml : lettres minuscules "
+                                    "sans accent, chiffres et tirets"))
+            continue
+        doc, found = load_file(path, display)
+        problems.extend(found)
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(Problem(display, *doc.position(()),
+                                    f"le fichier doit contenir une fiche (des lignes « champ: valeur »), "
+                                    f"pas {_describe(doc.data)}"))
+            continue
+        if record_id in seen:
+            problems.append(Problem(display, 1, 1, f"identifiant « {record_id} » déjà utilisé par {seen[record_id]}",
+                                    "renommez l'un des deux fichiers"))
+            continue
+        seen[record_id] = display
+        record, found = validate_mapping(doc, record_type.model)
+        problems.extend(found)
+        if record is not None:
+            documents[record_id] = doc
+            result.records.append(Located(record_id, type_name, record, display))
+
+    known = {"themes": result.themes, "organisations": result.organisations, "sources": result.sources,
+             "community": {x.id for x in result.records if x.type == "community"},
+             "tool": {x.id for x in result.records if x.type == "tool"}}
+    all_ids = {x.id: x.type for x in result.records}
+    for item in result.records:
+        doc = documents[item.id]
+        for loc, target, ref in _references(item.record, ()):
+            if ref in known[target]:
+                if target == "tool" and loc[0] == "collection" and ref == item.id:
+                    problems.append(Problem(doc.path, *doc.position(loc), "un outil ne peut pas faire partie de lui-même"))
+                continue
+            label = _TARGET_LABELS[target]
+            elsewhere = all_ids.get(ref)
+            hint = suggest(ref, known[target])
+            if elsewhere:
+                hint = f"« {ref} » est une fiche de type {r.RECORD_TYPES[elsewhere].label.lower()}" + (
+                    f" ; {hint}" if hint else "")
+            problems.append(Problem(doc.path, *doc.position(loc), f"{label} inconnue « {ref} »"
+                                    if label in ("thématique", "source", "organisation", "communauté")
+                                    else f"{label} inconnu « {ref} »", hint))
+    problems.extend(_collection_cycles(result, documents))
+    problems.extend(_organisation_parents(result, root, base))
+    return result, sorted(set(problems))
+
+
+def _collection_cycles(result: ValidCatalogue, documents: dict[str, Document]) -> list[Problem]:
+    parent = {x.id: x.record.collection for x in result.records if x.type == "tool" and x.record.collection}
+    problems = []
+    for start in sorted(parent):
+        seen, current = [start], parent[start]
+        while current in parent and current not in seen:
+            seen.append(current)
+            current = parent[current]
+        if current == start and len(seen) > 1:
+            doc = documents[start]
+            problems.append(Problem(doc.path, *doc.position(("collection",)),
+                                    "collections en boucle : " + " → ".join(seen + [start])))
+    return problems
+
+
+def _organisation_parents(result: ValidCatalogue, root: Path, base: Path) -> list[Problem]:
+    problems = []
+    for org in result.organisations.values():
+        if org.parent and org.parent not in result.organisations:
+            problems.append(Problem(_display(root / "organisations.yml", base), 1, 1,
+                                    f"organisation inconnue « {org.parent} » (parent de « {org.id} »)",
+                                    suggest(org.parent, result.organisations)))
+    return problems
