@@ -261,17 +261,18 @@ class Presenter:
                 facts.append(("En savoir plus", external(rec.url)))
         return [{"label": label, "value": value} for label, value in facts if value]
 
-    _RELATION_TITLES = {
-        "trainings": "Formations liées", "tools": "Outils", "interventions": "Interventions animées",
-        "parts": "Contenu de cette collection", "used_in": "Utilisé lors de",
+    _RELATION_TITLES = {  # in the order pages show them
+        "parts": "Contenu de cette collection", "collection": "Fait partie de",
         "facilitated_by": "Communautés qui l'ont animée", "communities": "Communautés liées",
-        "collection": "Fait partie de",
+        "trainings": "Formations liées", "tools": "Outils publiés ou diffusés",
+        "interventions": "Interventions animées", "used_in": "Utilisé lors de",
     }
 
     def _relations(self, entry: Entry, url: str) -> list[dict]:
+        order = list(self._RELATION_TITLES)
         return [{"name": name, "title": self._RELATION_TITLES[name],
                  "items": [self.card(e, url) for e in items]}
-                for name, items in entry.links.items() if items]
+                for name, items in sorted(entry.links.items(), key=lambda i: order.index(i[0])) if items]
 
     # --- listings and home ----------------------------------------------------------------
 
