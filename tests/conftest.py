@@ -1,0 +1,59 @@
+"""Shared fixtures: sites built once per test session, and HTML parsing helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+BUILD_ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1733788800", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def build_site(config: Path, out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of a config into `out`; returns the finished process."""
+    return subprocess.run([*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(out)],
+                          capture_output=True, text=True, env=env or BUILD_ENV, cwd=config.parent)
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy a fixture project (mkdocs.yml, catalogue/, content/) so a test may change it.
+
+    The copy's mkdocs.yml inherits the real configuration by absolute path.
+    """
+    shutil.copytree(source, target)
+    config = target / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("INHERIT: ../../../mkdocs.yml", f"INHERIT: {ROOT / 'mkdocs.yml'}")
+    text = text.replace("custom_dir: ../../../theme", f"custom_dir: {ROOT / 'theme'}")
+    config.write_text(text, encoding="utf-8")
+    return target
+
+
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory) -> Path:
+    """The fixture catalogue tests/fixtures/mini built into a folder."""
+    out = tmp_path_factory.mktemp("mini-site")
+    result = build_site(FIXTURES / "mini" / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real catalogue and content built with the real mkdocs.yml."""
+    out = tmp_path_factory.mktemp("real-site")
+    result = build_site(ROOT / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    return out
