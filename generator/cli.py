@@ -19,6 +19,8 @@ from .validate import validate_catalogue
 def _catalogue_root(path: Path) -> Path:
     """The catalogue folder a path belongs to (the path itself, or an ancestor with themes.yml)."""
     path = path.resolve()
+    if not path.exists():
+        return path
     for candidate in [path, *path.parents]:
         if candidate.is_dir() and (candidate / "themes.yml").exists():
             return candidate

@@ -168,8 +168,11 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(path, line, column, exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is reported at the end of the file: point at its start.
+        if exc.context_mark and exc.problem and "end of stream" in exc.problem:
+            mark = exc.context_mark
         line, column = _pos(mark) if mark else (1, 1)
-        what = exc.problem or exc.context or "syntaxe invalide"
+        what = "; ".join(x for x in (exc.problem, exc.context) if x) or "syntaxe invalide"
         return None, [Problem(path, line, column, f"erreur de syntaxe YAML : {what}",
                               "vérifiez l'indentation, les deux-points et les guillemets")]
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:

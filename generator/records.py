@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 # Patterns double as JSON Schema `pattern`s; validate.py maps each to a French message.
@@ -28,6 +28,19 @@ Text = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(min_length=1, max_length=20000,
                                 description="Texte en Markdown.")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+def _iso_date(value):
+    """Accept a quoted 'YYYY-MM-DD' like an unquoted date; refuse days that do not exist."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("impossible_date", "date impossible « {value} »", {"value": value})
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 # Controlled vocabularies: value (stored in YAML, used in URLs and filters) -> French label.
 FORMATS = {"online": "En ligne", "in_person": "En présentiel", "blended": "Hybride"}
@@ -112,7 +125,7 @@ class Figure(Strict):
                                  description="exact, at_least (plus de), about (environ), nearly (près de).")
     label: Optional[Text] = Field(None, title="Ce qui est compté",
                                   description="Par exemple « animateurs de co-développement ».")
-    as_of: Optional[dt.date] = Field(None, title="Date", description="Date à laquelle le chiffre est donné.")
+    as_of: Optional[Date] = Field(None, title="Date", description="Date à laquelle le chiffre est donné.")
     source: Optional[Id] = Field(None, title="Source",
                                  description="Identifiant d'une source de catalogue/sources.yml.")
 
@@ -140,8 +153,8 @@ class Session(Strict):
     """Une session datée d'une formation."""
 
     model_config = ConfigDict(title="Session")
-    start: dt.date = Field(title="Début")
-    end: Optional[dt.date] = Field(None, title="Fin")
+    start: Date = Field(title="Début")
+    end: Optional[Date] = Field(None, title="Fin")
     place: Optional[Text] = Field(None, title="Lieu")
     note: Optional[Text] = Field(None, title="Remarque")
 
@@ -156,8 +169,8 @@ class Record(Strict):
     themes: list[Id] = Field(default_factory=list, title="Thématiques",
                              description="Identifiants de catalogue/themes.yml.")
     key_figures: list[Figure] = Field(default_factory=list, title="Chiffres clés")
-    published: dt.date = Field(title="Publiée le", description="Date d'ajout au catalogue (AAAA-MM-JJ).")
-    updated: Optional[dt.date] = Field(None, title="Mise à jour le",
+    published: Date = Field(title="Publiée le", description="Date d'ajout au catalogue (AAAA-MM-JJ).")
+    updated: Optional[Date] = Field(None, title="Mise à jour le",
                                        description="Date de la dernière mise à jour (AAAA-MM-JJ).")
     sources: list[Id] = Field(min_length=1, title="Sources",
                               description="Identifiants de catalogue/sources.yml d'où viennent les faits.")
@@ -230,8 +243,8 @@ class Intervention(Record):
     """Une intervention menée par une communauté : séminaire, atelier, consultation…"""
 
     model_config = ConfigDict(title="Intervention")
-    date: Optional[dt.date] = Field(None, title="Date", description="Date de début si elle est connue.")
-    end_date: Optional[dt.date] = Field(None, title="Date de fin")
+    date: Optional[Date] = Field(None, title="Date", description="Date de début si elle est connue.")
+    end_date: Optional[Date] = Field(None, title="Date de fin")
     period: Optional[Text] = Field(None, title="Période",
                                    description="Quand la date exacte n'est pas connue, par exemple « 2023-2025 ».")
     requested_by: list[Id] = Field(default_factory=list, title="Demandée par",
@@ -279,8 +292,8 @@ class Source(Strict):
     id: Id
     title: Text = Field(title="Titre")
     publisher: Text = Field(title="Éditeur")
-    date: Optional[dt.date] = Field(None, title="Publié le")
-    updated: Optional[dt.date] = Field(None, title="Mis à jour le")
+    date: Optional[Date] = Field(None, title="Publié le")
+    updated: Optional[Date] = Field(None, title="Mis à jour le")
     url: Optional[Url] = Field(None, title="Adresse")
     note: Optional[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(None, title="Remarque")
 

@@ -137,6 +137,9 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
         if holder is not None:
             hint = suggest(name, holder.model_fields) or (
                 "champs possibles : " + ", ".join(holder.model_fields))
+    elif kind == "impossible_date":
+        message = f"date impossible « {value} » dans « {name} »"
+        hint = "ce jour n'existe pas dans le calendrier"
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         if isinstance(value, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
             message = f"date impossible « {value} » dans « {name} »"
@@ -254,7 +257,10 @@ def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[t
         elif entry.is_file() and entry.name in lists:
             continue
         else:
-            hint = suggest(entry.name, list(folders) + sorted(lists))
+            french = {t.section: t.folder for t in r.RECORD_TYPES.values()}  # communautes -> communities
+            match = difflib.get_close_matches(entry.name, sorted(set(folders) | set(french)), n=1, cutoff=0.6)
+            hint = f"vouliez-vous dire « {french.get(match[0], match[0])} » ?" if match and entry.is_dir() \
+                else suggest(entry.name, sorted(lists))
             problems.append(Problem(_display(entry, base), 1, 1,
                                     "dossier inattendu" if entry.is_dir() else "fichier inattendu",
                                     hint or "attendus : " + ", ".join(list(folders) + sorted(lists))))

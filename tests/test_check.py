@@ -1,0 +1,192 @@
+"""`campus check`: every refusal the catalogue needs, each with its message and location."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BAD = FIXTURES / "bad"
+
+
+@pytest.fixture
+def catalogue(tmp_path) -> Path:
+    """A valid copy of the fixture catalogue that a test may break."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(FIXTURES / "mini" / "catalogue", root)
+    return root
+
+
+def check(root: Path, capsys, *extra: str) -> tuple[int, list[str]]:
+    code = main(["check", str(root), *extra])
+    out = capsys.readouterr().out
+    return code, out.strip().splitlines()
+
+
+def test_valid_fixture_passes(catalogue, capsys):
+    code, lines = check(catalogue, capsys)
+    assert code == 0
+    assert lines == ["Catalogue valide : 9 fiches (2 communautés, 2 formations, 3 outils, 2 interventions)"]
+
+
+# (bad file, where it goes in the catalogue, the exact problem line expected)
+CASES = [
+    ("yaml-syntax.yml", "communities/syntaxe.yml",
+     "catalogue/communities/syntaxe.yml:2:10: erreur de syntaxe YAML : found unexpected end of stream; while scanning a quoted scalar"),
+    ("tab.yml", "communities/tab.yml", "catalogue/communities/tab.yml:2:1: tabulation interdite (indentez avec des espaces)"),
+    ("empty.yml", "communities/vide.yml", "catalogue/communities/vide.yml:1:1: fichier vide"),
+    ("not-mapping.yml", "tools/liste.yml",
+     "catalogue/tools/liste.yml:1:1: le fichier doit contenir une fiche (des lignes « champ: valeur »), pas une liste"),
+    ("duplicate-key.yml", "tools/doublon.yml",
+     "catalogue/tools/doublon.yml:2:1: clé « title » en double (déjà à la ligne 1) (gardez une seule fois chaque champ)"),
+    ("unknown-field.yml", "trainings/faute.yml",
+     "catalogue/trainings/faute.yml:2:1: champ inconnu « sumary » (vouliez-vous dire « summary » ?)"),
+    ("missing-field.yml", "trainings/sans-resume.yml",
+     "catalogue/trainings/sans-resume.yml:1:1: champ obligatoire manquant : « summary »"),
+    ("wrong-type.yml", "trainings/type.yml",
+     "catalogue/trainings/type.yml:1:8: type incorrect pour « title » : attendu un texte, trouvé une liste"),
+    ("impossible-date.yml", "trainings/date.yml",
+     "catalogue/trainings/date.yml:4:12: date impossible « 2024-04-31 » dans « published » "
+     "(ce jour n'existe pas dans le calendrier)"),
+    ("negative-count.yml", "communities/negatif.yml",
+     "catalogue/communities/negatif.yml:4:12: nombre négatif interdit dans « value »"),
+    ("javascript-url.yml", "trainings/lien.yml",
+     "catalogue/trainings/lien.yml:2:6: adresse web invalide « javascript:alert(1) » "
+     "(seules les adresses http:// et https:// sont acceptées)"),
+    ("bad-email.yml", "communities/courriel.yml",
+     "catalogue/communities/courriel.yml:4:10: adresse e-mail invalide « pas-une-adresse »"),
+    ("unknown-theme.yml", "trainings/theme.yml",
+     "catalogue/trainings/theme.yml:3:10: thématique inconnue « facilitaton » (vouliez-vous dire « facilitation » ?)"),
+    ("unknown-community.yml", "trainings/communaute.yml",
+     "catalogue/trainings/communaute.yml:2:15: communauté inconnue « facilitateurs-public » "
+     "(vouliez-vous dire « facilitateurs-publics » ?)"),
+    ("unknown-organisation.yml", "communities/orga.yml",
+     "catalogue/communities/orga.yml:2:15: organisation inconnue « ditpp » (vouliez-vous dire « ditp » ?)"),
+    ("duplicate-id.yml", "tools/facilitateurs-publics.yml",
+     "catalogue/tools/facilitateurs-publics.yml:1:1: identifiant « facilitateurs-publics » déjà utilisé par "
+     "catalogue/communities/facilitateurs-publics.yml (renommez l'un des deux fichiers)"),
+    ("Bad_Name.yml", "tools/Bad_Name.yml",
+     "catalogue/tools/Bad_Name.yml:1:1: nom de fichier invalide « Bad_Name.yml » (renommez-le en bad-name.yml"),
+    ("latin1.yml", "trainings/latin.yml",
+     "catalogue/trainings/latin.yml:1:11: le fichier n'est pas en UTF-8 (enregistrez-le en UTF-8 depuis votre éditeur)"),
+    ("python-tag.yml", "trainings/tag.yml",
+     "catalogue/trainings/tag.yml:1:8: étiquette YAML non autorisée « !!python/object/apply:os.system »"),
+    ("alias-bomb.yml", "trainings/bombe.yml",
+     "catalogue/trainings/bombe.yml:2:8: alias YAML (*a) refusé (recopiez la valeur au lieu d'utiliser une ancre)"),
+    ("oversized.yml", "trainings/gros.yml", "catalogue/trainings/gros.yml:1:1: fichier trop volumineux"),
+]
+
+
+@pytest.mark.parametrize("bad,target,expected", CASES, ids=[c[0] for c in CASES])
+def test_refusal_is_located_and_explained(catalogue, capsys, bad, target, expected):
+    destination = catalogue / target
+    shutil.copyfile(BAD / bad, destination)
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert any(line.startswith(expected) for line in lines), "\n".join(lines)
+    assert lines[-1].startswith("1 problème dans 1 fichier") or "problèmes" in lines[-1]
+
+
+def test_every_problem_is_reported_at_once(catalogue, capsys):
+    for bad, target, _ in CASES[:8]:
+        shutil.copyfile(BAD / bad, catalogue / target)
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    problems = lines[:-1]
+    assert {line.split(":")[0] for line in problems} == {f"catalogue/{t}" for _, t, _ in CASES[:8]}
+    assert lines[-1] == f"{len(problems)} problèmes dans 8 fichiers"
+
+
+def test_bom_and_crlf_are_accepted(catalogue, capsys):
+    shutil.copyfile(BAD / "bom-crlf.yml", catalogue / "trainings" / "bom-crlf.yml")
+    code, lines = check(catalogue, capsys)
+    assert (code, lines[-1]) == (0, "Catalogue valide : 10 fiches (2 communautés, 3 formations, 3 outils, 2 interventions)")
+
+
+def test_updated_before_published(catalogue, capsys):
+    path = catalogue / "communities" / "codeveloppeurs.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "updated: 2020-01-01\n", encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert lines[0].startswith("catalogue/communities/codeveloppeurs.yml:12:10: « updated » : "
+                               "la mise à jour (2020-01-01) précède la publication (2024-11-01)")
+
+
+def test_collection_cycle(catalogue, capsys):
+    path = catalogue / "tools" / "mallette.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "collection: micro-defis\n", encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert "collections en boucle : mallette → micro-defis → mallette" in lines[0]
+
+
+def test_reference_to_a_record_of_another_type_says_so(catalogue, capsys):
+    path = catalogue / "trainings" / "devenez-facilitateur.yml"
+    text = path.read_text(encoding="utf-8").replace("communities: [facilitateurs-publics]", "communities: [mallette]")
+    path.write_text(text, encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert "communauté inconnue « mallette » (« mallette » est une fiche de type outil)" in lines[0]
+
+
+def test_unexpected_files_are_not_silently_ignored(catalogue, capsys):
+    (catalogue / "tools" / "notes.yaml").write_text("title: x\n", encoding="utf-8")
+    (catalogue / "formation").mkdir()
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert "catalogue/formation:1:1: dossier inattendu (vouliez-vous dire « trainings » ?)" in lines
+    assert "catalogue/tools/notes.yaml:1:1: fichier ignoré : extension inattendue (renommez-le en notes.yml)" in lines
+
+
+def test_alias_bomb_is_refused_quickly_with_bounded_memory(catalogue, capsys):
+    shutil.copyfile(BAD / "alias-bomb.yml", catalogue / "trainings" / "bombe.yml")
+    tracemalloc.start()
+    started = time.perf_counter()
+    code, _ = check(catalogue, capsys)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert code == 1
+    assert elapsed < 5 and peak < 50 * 1024 * 1024
+
+
+def test_github_and_json_formats(catalogue, capsys):
+    shutil.copyfile(BAD / "unknown-theme.yml", catalogue / "trainings" / "theme.yml")
+    code, lines = check(catalogue, capsys, "--format", "github")
+    assert code == 1
+    assert lines[0] == ("::error file=catalogue/trainings/theme.yml,line=3,col=10,title=campus check::"
+                        "thématique inconnue « facilitaton » (vouliez-vous dire « facilitation » ?)")
+    code = main(["check", str(catalogue), "--format", "json"])
+    problems = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert problems == [{"path": "catalogue/trainings/theme.yml", "line": 3, "column": 10,
+                         "message": "thématique inconnue « facilitaton »",
+                         "hint": "vouliez-vous dire « facilitation » ?"}]
+
+
+def test_command_line_exit_codes_and_no_traceback(catalogue, tmp_path):
+    shutil.copyfile(BAD / "python-tag.yml", catalogue / "trainings" / "tag.yml")
+    campus = [sys.executable, "-m", "generator.cli"]
+    bad = subprocess.run([*campus, "check", str(catalogue)], capture_output=True, text=True)
+    usage = subprocess.run([*campus, "check", "--format", "xml"], capture_output=True, text=True)
+    missing = subprocess.run([*campus, "check", str(tmp_path / "nowhere")], capture_output=True, text=True)
+    assert bad.returncode == 1 and "Traceback" not in bad.stdout + bad.stderr
+    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    assert missing.returncode == 1 and "dossier du catalogue introuvable" in missing.stdout
+
+
+def test_real_catalogue_is_valid(capsys):
+    root = Path(__file__).resolve().parent.parent / "catalogue"
+    code, lines = check(root, capsys)
+    assert code == 0, "\n".join(lines)
+    total = int(lines[-1].split(": ")[1].split()[0])
+    assert total > 50
