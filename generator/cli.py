@@ -101,6 +101,20 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_links(args) -> int:
+    from .linkcheck import check_site
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"campus links : {site} n'est pas un dossier ; construisez d'abord le site (make site).",
+              file=sys.stderr)
+        return 2
+    report = check_site(site, external=args.external, site_url=args.site_url, timeout=args.timeout)
+    for broken in report.broken:
+        print(broken)
+    print(report.summary())
+    return 1 if report.broken else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="campus", description="Outils du catalogue Campus.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -126,6 +140,15 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("out", nargs="?", default="schemas")
     schema.add_argument("--check", action="store_true", help="vérifier que les schémas sont à jour")
     schema.set_defaults(func=cmd_schema)
+
+    links = sub.add_parser("links", help="vérifier les liens et les ancres du site construit")
+    links.add_argument("site", metavar="SITE_DIR", help="dossier du site construit (par exemple site)")
+    links.add_argument("--external", action="store_true",
+                       help="vérifier aussi les liens vers d'autres sites (demande le réseau)")
+    links.add_argument("--site-url", default=None,
+                       help="adresse publique du site (défaut : lien canonique de la page d'accueil)")
+    links.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
+    links.set_defaults(func=cmd_links)
     return p
 
 

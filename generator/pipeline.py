@@ -6,12 +6,15 @@ from pathlib import Path
 
 from .errors import CatalogueError
 from .model import Catalogue, build_catalogue
+from .timings import stage
 from .validate import validate_catalogue
 
 
 def read_catalogue(root: Path, base: Path | None = None) -> Catalogue:
     """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem."""
-    valid, problems = validate_catalogue(root, base)
+    with stage("load+validate"):
+        valid, problems = validate_catalogue(root, base)
     if problems:
         raise CatalogueError(problems)
-    return build_catalogue(valid)
+    with stage("model"):
+        return build_catalogue(valid)

@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from . import timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
@@ -30,6 +31,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
     supports_multiple_instances = False
 
     def on_config(self, config):
+        timings.reset()
         project = Path(config.config_file_path).resolve().parent
         self.catalogue_dir = (project / self.config.catalogue).resolve()
         try:
@@ -69,6 +71,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
         return context
+
+    def on_shutdown(self):
+        timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.catalogue_dir))

@@ -15,6 +15,7 @@ import yaml
 from . import records as r
 from .model import Catalogue
 from .present import Presenter, relative_url, render_markdown
+from .timings import stage
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "campus"
 
@@ -112,10 +113,11 @@ class SiteRenderer:
 
     def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None) -> list[GeneratedPage]:
         """Every generated page. `written_pages` maps hand-written pages' paths to their titles."""
-        pages = self.record_pages() + self.listing_pages() + self.theme_pages()
-        pages.append(self.home_page(intro_markdown))
-        pages.append(self.site_map({k: v for k, v in (written_pages or {}).items() if k != "index.md"}))
-        return sorted(pages, key=lambda p: p.src_uri)
+        with stage("render"):
+            pages = self.record_pages() + self.listing_pages() + self.theme_pages()
+            pages.append(self.home_page(intro_markdown))
+            pages.append(self.site_map({k: v for k, v in (written_pages or {}).items() if k != "index.md"}))
+            return sorted(pages, key=lambda p: p.src_uri)
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:

@@ -38,8 +38,8 @@ def scaffold_text(type_name: str, title: str, today: dt.date) -> str:
     for name, info in record_type.model.model_fields.items():
         if info.is_required() or name == "updated":
             value = _placeholder(name, info, title, today)
-            dumped = yaml.safe_dump({name: value}, allow_unicode=True, default_flow_style=None,
-                                    width=1000).strip()
+            dumped = f"{name}: []" if value == [] else yaml.safe_dump(
+                {name: value}, allow_unicode=True, default_flow_style=False, width=1000).strip()
             lines.append(f"{dumped}  # {_comment(info)}")
     lines.append("# Champs facultatifs :")
     for name, info in record_type.model.model_fields.items():

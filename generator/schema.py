@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
@@ -22,6 +23,7 @@ def list_schema(model: type[BaseModel], name: str, label: str) -> dict:
     return {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json", "title": f"Liste des {label}s", **schema}
 
 
+@lru_cache(maxsize=1)
 def all_schemas() -> dict[str, dict]:
     """File name -> schema, for every record type and reference list."""
     schemas = {f"{t.name}.schema.json": record_schema(t.model, t.name) for t in r.RECORD_TYPES.values()}
