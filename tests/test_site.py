@@ -208,3 +208,15 @@ def test_real_site_builds_strictly(real_site):
     records = sum(1 for folder in SECTIONS for _ in (ROOT / "catalogue" / folder).glob("*.yml"))
     pages = sum(1 for section in SECTIONS.values() for _ in (real_site / section).glob("*/index.html"))
     assert records > 50 and pages == records
+
+
+def test_fields_page_documents_every_field_of_every_type(mini_site):
+    from generator.records import RECORD_TYPES
+
+    page = parse(mini_site / "champs-des-fiches" / "index.html")
+    for record_type in RECORD_TYPES.values():
+        table = page.find("h2", string=record_type.label).find_next("table")
+        rows = {tr.select("td")[0].get_text(): tr.select("td")[2].get_text() for tr in table.select("tbody tr")}
+        assert list(rows) == list(record_type.model.model_fields)
+        assert {k for k, v in rows.items() if v == "oui"} == {
+            name for name, info in record_type.model.model_fields.items() if info.is_required()}
