@@ -16,6 +16,7 @@ from . import timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
+from .search import SearchIndexError, build_search_index
 
 log = logging.getLogger("mkdocs.plugins.campus")
 
@@ -71,6 +72,13 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
         return context
+
+    def on_post_build(self, config):
+        try:  # the Pagefind search index of the site just written (generator/search.py)
+            with timings.stage("search"):
+                build_search_index(Path(config.site_dir))
+        except SearchIndexError as exc:
+            raise PluginError(f"Index de recherche : {exc}") from None
 
     def on_shutdown(self):
         timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py

@@ -111,12 +111,21 @@ class SiteRenderer:
                           written=written, themes_url=relative_url(url, "thematiques/"),
                           home_url=relative_url(url, ""))
 
+    def search_page(self) -> GeneratedPage:
+        """'Rechercher': the page that runs queries typed in the header's search box."""
+        url = "recherche/"
+        meta = {"title": "Rechercher", "description": "Rechercher dans le campus de la transformation publique.",
+                "campus": {"search": True}, "hide": ["toc"]}
+        return self._page("recherche.md", "search.md.jinja", meta, site_map_url=relative_url(url, "plan-du-site/"),
+                          themes_url=relative_url(url, "thematiques/"))
+
     def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None) -> list[GeneratedPage]:
         """Every generated page. `written_pages` maps hand-written pages' paths to their titles."""
         with stage("render"):
             pages = self.record_pages() + self.listing_pages() + self.theme_pages()
             pages.append(self.home_page(intro_markdown))
             pages.append(self.site_map({k: v for k, v in (written_pages or {}).items() if k != "index.md"}))
+            pages.append(self.search_page())
             return sorted(pages, key=lambda p: p.src_uri)
 
 

@@ -15,9 +15,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -27,16 +28,36 @@ from pathlib import Path
 
 OUTPUT = "pagefind"
 LANGUAGE = "fr"
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
+_APOSTROPHE_CHARS = "\u2019\u02bc"
+_APOSTROPHES = str.maketrans({c: "'" for c in _APOSTROPHE_CHARS})
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the message says why, in French."""
 
 
-def normalise(html: str) -> str:
-    """What Pagefind reads: the page with typographic apostrophes made straight."""
-    return html.translate(_APOSTROPHES)
+_TEXT = re.compile(r">([^<]+)<")
+_TAG = re.compile(r"<[^>]+>")
+_FIRST_H1 = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.S)
+
+
+def normalise(page: str) -> str:
+    """What Pagefind reads: the page with typographic apostrophes made straight in its text.
+
+    Attribute values are left alone, so the meta and filter values that the templates give as
+    attributes (data-pagefind-meta="summary[data-value]") keep their typography; the first h1,
+    which Pagefind takes as the result's title, gets its original text as the title meta.
+    """
+    def title(match: re.Match) -> str:
+        attributes, inner = match.group(1), match.group(2)
+        if "data-pagefind-meta" in attributes or not any(c in inner for c in _APOSTROPHE_CHARS):
+            return match.group(0)
+        text = html.escape(html.unescape(_TAG.sub("", inner)).strip())
+        return (f'<h1{attributes} data-campus-title="{text}" '
+                f'data-pagefind-meta="title[data-campus-title]">{inner}</h1>')
+
+    page = _FIRST_H1.sub(title, page, count=1)
+    return _TEXT.sub(lambda m: ">" + m.group(1).translate(_APOSTROPHES) + "<", page)
 
 
 def build_search_index(site_dir: Path) -> Path:
@@ -66,24 +87,145 @@ def build_search_index(site_dir: Path) -> Path:
 
 # --- determinism ---------------------------------------------------------------------------
 
-_HASHED = re.compile(r"^(?P<stem>.+?)_(?P<hash>[0-9a-f]+)\.(?P<ext>pf_meta|pf_filter)$")
+_SIGNATURE = b"pagefind_dcd"
 
 
 def _stabilise(out: Path) -> None:
     """Make the bundle byte-for-byte reproducible.
 
-    Pagefind 1.5.2 indexes pages in parallel. Page ids, word and fragment chunks come out the
-    same on every run, but the filter chunks (`filter/<name>_<hash>.pf_filter`) and the meta
-    file (`pagefind.<lang>_<hash>.pf_meta`) list the filter values in hash-map order, which
-    changes between runs, and their names carry a hash of those bytes. The order does not
-    change what the files mean; the files are gzip streams whose header carries no time.
+    Pagefind 1.5.2 indexes pages in parallel. Page ids, word chunks (index/) and fragments come
+    out the same on every run, but each filter chunk (filter/<lang>_<hash>.pf_filter: one
+    filter's values, each with its page ids) lists its values in hash-map order, which changes
+    from run to run; so do the chunks' names (a hash of their bytes), the list of filters in the
+    meta file (pagefind.<lang>_<hash>.pf_meta) and, in turn, the meta file's name and the hash
+    that pagefind-entry.json gives for the language. Nothing else differs.
 
-    Only these files differ between runs: if they do, nothing is rewritten here (Pagefind's
-    format is not ours to re-encode); instead the bundle is checked to be identical to a
-    previous run, see `bundle_digest` and the test that builds twice.
+    These files are gzip streams (no time in their header) of "pagefind_dcd" + CBOR. They are
+    decoded, their filter values and filter list sorted, re-encoded the way Pagefind encodes
+    (shortest CBOR heads), renamed after a hash of the new bytes, and the names updated where
+    they are referenced. The search reads them the same way: order carries no meaning there.
+    A file that does not re-encode to its exact original bytes is left as Pagefind wrote it.
     """
-    # Nothing to rewrite: kept as a seam so the documented behaviour has one place to live.
-    return None
+    entry_path = out / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for lang, info in sorted(entry.get("languages", {}).items()):
+        meta_path = out / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_chunk(meta_path)
+        if meta is None or len(meta) < 4 or not isinstance(meta[3], list):
+            continue
+        renamed: list[list] = []
+        for name, chunk_hash in meta[3]:
+            chunk_path = out / "filter" / f"{chunk_hash}.pf_filter"
+            chunk = _read_chunk(chunk_path)
+            if chunk is None:
+                renamed.append([name, chunk_hash])
+                continue
+            chunk[1] = sorted(chunk[1], key=lambda item: item[0])
+            new_hash = f"{lang}_{_short_hash(chunk, 7)}"
+            chunk_path.unlink()
+            _write_chunk(out / "filter" / f"{new_hash}.pf_filter", chunk)
+            renamed.append([name, new_hash])
+        meta[3] = sorted(renamed, key=lambda item: item[0])
+        new_meta_hash = f"{lang}_{_short_hash(meta, 10)}"
+        meta_path.unlink()
+        _write_chunk(out / f"pagefind.{new_meta_hash}.pf_meta", meta)
+        info["hash"] = new_meta_hash
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _read_chunk(path: Path):
+    """A Pagefind chunk as Python data, or None when its encoding is not the one expected."""
+    try:
+        raw = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError):
+        return None
+    if not raw.startswith(_SIGNATURE):
+        return None
+    try:
+        value, end = _cbor_decode(raw, len(_SIGNATURE))
+    except (ValueError, IndexError):
+        return None
+    if end != len(raw) or _SIGNATURE + _cbor_encode(value) != raw:
+        return None
+    return value
+
+
+def _write_chunk(path: Path, value) -> None:
+    path.write_bytes(gzip.compress(_SIGNATURE + _cbor_encode(value), compresslevel=9, mtime=0))
+
+
+def _short_hash(value, length: int) -> str:
+    return hashlib.sha256(_cbor_encode(value)).hexdigest()[:length]
+
+
+# A minimal CBOR (RFC 8949) codec for the subset Pagefind writes: unsigned and negative
+# integers, byte and text strings, arrays and maps of definite length, false/true/null.
+
+def _cbor_head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | extra]) + value.to_bytes(size, "big")
+    raise ValueError("integer too large for CBOR")
+
+
+def _cbor_encode(value) -> bytes:
+    if value is False or value is True or value is None:
+        return bytes([0xF4 if value is False else 0xF5 if value is True else 0xF6])
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+        return _cbor_head(3, len(data)) + data
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
+    raise ValueError(f"cannot encode {type(value).__name__} as CBOR")
+
+
+def _cbor_decode(data: bytes, pos: int):
+    initial = data[pos]
+    major, info = initial >> 5, initial & 0x1F
+    pos += 1
+    if major == 7:
+        simple = {20: False, 21: True, 22: None}
+        if info not in simple:
+            raise ValueError("unsupported CBOR simple value")
+        return simple[info], pos
+    if info < 24:
+        arg = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        arg = int.from_bytes(data[pos:pos + size], "big")
+        pos += size
+    else:
+        raise ValueError("indefinite-length CBOR is not supported")
+    if major == 0:
+        return arg, pos
+    if major == 1:
+        return -1 - arg, pos
+    if major in (2, 3):
+        chunk = data[pos:pos + arg]
+        if len(chunk) != arg:
+            raise ValueError("truncated CBOR string")
+        return (bytes(chunk) if major == 2 else chunk.decode("utf-8")), pos + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, pos = _cbor_decode(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        mapping = {}
+        for _ in range(arg):
+            key, pos = _cbor_decode(data, pos)
+            mapping[key], pos = _cbor_decode(data, pos)
+        return mapping, pos
+    raise ValueError("unsupported CBOR tag")
 
 
 def bundle_digest(out: Path) -> dict[str, str]:
@@ -92,4 +234,4 @@ def bundle_digest(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-__all__ = ["build_search_index", "normalise", "bundle_digest", "SearchIndexError", "json", "os"]
+__all__ = ["build_search_index", "normalise", "bundle_digest", "SearchIndexError"]

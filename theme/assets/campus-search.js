@@ -1,0 +1,285 @@
+// Campus search page (recherche/): runs the query typed in the header's search box with
+// Pagefind's JS API, shows the results and the facets, and keeps both in the page's URL
+// (?q=…&type=…&thematique=…) so that a filtered view can be shared. Loaded only on that page.
+// Pagefind's bundle is served by the site itself, next to this file: no third-party request.
+
+const FACETS = [
+  ["type", "Type de ressource"],
+  ["thematique", "Thématique"],
+  ["format", "Format"],
+  ["public", "Public"],
+  ["perimetre", "Périmètre"],
+  ["lieu", "Lieu"],
+];
+const PAGE_SIZE = 20;
+const DEBOUNCE_MS = 60;
+
+const input = document.getElementById("campus-search-q");
+const statusBox = document.getElementById("campus-search-status");
+const facetsForm = document.getElementById("campus-facets");
+const resultsList = document.getElementById("campus-results");
+const moreButton = document.getElementById("campus-more");
+const page = document.getElementById("campus-search-page");
+
+const state = { q: "", filters: Object.fromEntries(FACETS.map(([name]) => [name, new Set()])) };
+let pagefind = null;
+let sequence = 0;
+let timer = null;
+let pending = [];
+const checkboxes = new Map(); // "name\u0000value" -> {box, count}
+
+// --- URL <-> state ------------------------------------------------------------------------
+
+function readUrl() {
+  const params = new URLSearchParams(window.location.search);
+  state.q = params.get("q") || "";
+  for (const [name] of FACETS) state.filters[name] = new Set(params.getAll(name).filter(Boolean));
+}
+
+function writeUrl() {
+  const params = new URLSearchParams();
+  if (state.q.trim()) params.set("q", state.q.trim());
+  for (const [name] of FACETS) {
+    for (const value of [...state.filters[name]].sort()) params.append(name, value);
+  }
+  const query = params.toString();
+  window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+}
+
+// --- queries ------------------------------------------------------------------------------
+
+// Pagefind splits words on the straight apostrophe, not on the typographic one (the index
+// is built with the same normalisation, see generator/search.py).
+function normalise(text) {
+  return text.replace(/[\u2019\u02bc]/g, "'").trim();
+}
+
+function filterOptions(except) {
+  const filters = {};
+  for (const [name] of FACETS) {
+    if (name !== except && state.filters[name].size) filters[name] = { any: [...state.filters[name]] };
+  }
+  return filters;
+}
+
+function hasFilters() {
+  return FACETS.some(([name]) => state.filters[name].size > 0);
+}
+
+async function run() {
+  if (!pagefind) return; // start() runs the first query once Pagefind is loaded
+  const mine = ++sequence;
+  const term = normalise(state.q);
+  if (!term && !hasFilters()) {
+    updateFacets(await pagefind.filters());
+    resultsList.replaceChildren();
+    moreButton.hidden = true;
+    statusBox.textContent = "Tapez quelques mots dans le champ de recherche, ou choisissez des filtres.";
+    return;
+  }
+  const search = await pagefind.search(term || null, { filters: filterOptions(null) });
+  // Within a facet the values add up (any of them); across facets they narrow. A facet with
+  // a selection shows the counts it would have without its own selection.
+  const counts = {};
+  for (const [name] of FACETS) {
+    if (state.filters[name].size) {
+      const others = await pagefind.search(term || null, { filters: filterOptions(name) });
+      counts[name] = others.filters[name] || {};
+    } else {
+      counts[name] = search.filters[name] || {};
+    }
+  }
+  if (mine !== sequence) return;
+  updateFacets(counts);
+  pending = search.results;
+  resultsList.replaceChildren();
+  await showMore(mine);
+  if (mine !== sequence) return;
+  announce(search.results.length, term);
+}
+
+async function showMore(mine) {
+  const batch = pending.slice(0, PAGE_SIZE);
+  pending = pending.slice(PAGE_SIZE);
+  const data = await Promise.all(batch.map((result) => result.data()));
+  if (mine !== sequence) return;
+  for (const item of data) resultsList.append(resultItem(item));
+  moreButton.hidden = pending.length === 0;
+}
+
+function schedule(delay) {
+  clearTimeout(timer);
+  timer = setTimeout(() => run().catch(failed), delay);
+}
+
+// --- rendering ----------------------------------------------------------------------------
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+// Pagefind's excerpt is text with <mark> around the matches: keep exactly that, nothing else.
+function excerpt(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const paragraph = element("p", "campus-result__excerpt");
+  for (const node of template.content.childNodes) {
+    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK") {
+      paragraph.append(element("mark", "", node.textContent));
+    } else {
+      paragraph.append(document.createTextNode(node.textContent));
+    }
+  }
+  return paragraph;
+}
+
+function resultItem(item) {
+  const meta = item.meta || {};
+  const li = element("li", "campus-result");
+  const title = element("h2", "campus-result__title");
+  const link = element("a", "", meta.title || item.url);
+  link.href = item.url;
+  title.append(link);
+  li.append(title, element("p", "campus-result__type", meta.type || "Page du campus"));
+  if (meta.summary) li.append(element("p", "campus-result__summary", meta.summary));
+  if (item.excerpt) li.append(excerpt(item.excerpt));
+  return li;
+}
+
+function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function activeFiltersText() {
+  const parts = [];
+  for (const [name, label] of FACETS) {
+    if (state.filters[name].size) parts.push(`${label} : ${[...state.filters[name]].join(" ou ")}`);
+  }
+  return parts.join(" ; ");
+}
+
+function announce(count, term) {
+  const what = term ? ` pour « ${state.q.trim()} »` : "";
+  const filters = hasFilters() ? ` (filtres : ${activeFiltersText()})` : "";
+  if (count > 0) {
+    statusBox.textContent = `${plural(count, "résultat", "résultats")}${what}${filters}.`;
+    return;
+  }
+  statusBox.textContent = `Aucun résultat${what}${filters}.`;
+  const help = element("li", "campus-result campus-result--empty");
+  help.append(element("p", "", "Quelques pistes :"));
+  const tips = element("ul");
+  tips.append(element("li", "", "vérifiez l’orthographe, ou essayez un mot plus court ou plus général (« facilitation », « formation », « outil ») ;"));
+  if (hasFilters()) {
+    const tip = element("li", "", "retirez un filtre, ou ");
+    const clear = element("button", "campus-clear", "retirez tous les filtres");
+    clear.type = "button";
+    clear.addEventListener("click", () => {
+      for (const [name] of FACETS) state.filters[name].clear();
+      for (const { box } of checkboxes.values()) box.checked = false;
+      writeUrl();
+      schedule(0);
+    });
+    tip.append(clear, document.createTextNode(" ;"));
+    tips.append(tip);
+  }
+  const browse = element("li", "", "ou parcourez le ");
+  const map = element("a", "", "plan du site");
+  map.href = page.dataset.siteMap || "../plan-du-site/";
+  browse.append(map, document.createTextNode("."));
+  tips.append(browse);
+  help.append(tips);
+  resultsList.append(help);
+}
+
+// The facets are built once, from the counts over the whole site, and then only their
+// counts change: the checkbox that has the focus stays in place while results update.
+function buildFacets(totals) {
+  let index = 0;
+  for (const [name, label] of FACETS) {
+    const values = Object.keys(totals[name] || {});
+    for (const value of state.filters[name]) if (!values.includes(value)) values.push(value);
+    if (!values.length) continue;
+    values.sort((a, b) => a.localeCompare(b, "fr"));
+    const fieldset = element("fieldset", "campus-facet");
+    fieldset.append(element("legend", "campus-facet__legend", label));
+    const list = element("ul", "campus-facet__values");
+    for (const value of values) {
+      const id = `campus-facet-${index++}`;
+      const li = element("li", "campus-facet__value");
+      const box = element("input");
+      box.type = "checkbox";
+      box.id = id;
+      box.name = name;
+      box.value = value;
+      box.checked = state.filters[name].has(value);
+      const labelNode = element("label", "", value + " ");
+      labelNode.htmlFor = id;
+      const count = element("span", "campus-facet__count");
+      labelNode.append(count);
+      li.append(box, labelNode);
+      list.append(li);
+      checkboxes.set(name + "\u0000" + value, { box, count });
+    }
+    fieldset.append(list);
+    facetsForm.append(fieldset);
+  }
+  facetsForm.hidden = checkboxes.size === 0;
+}
+
+function updateFacets(counts) {
+  for (const [key, { box, count }] of checkboxes) {
+    const [name, value] = key.split("\u0000");
+    const n = (counts[name] || {})[value] || 0;
+    count.textContent = `(${n})`;
+    box.checked = state.filters[name].has(value);
+    box.closest("li").classList.toggle("campus-facet__value--none", n === 0 && !box.checked);
+  }
+}
+
+function failed(error) {
+  statusBox.textContent = "La recherche n’a pas pu se charger. Servez le site par HTTP (un fichier ouvert directement ne suffit pas) ou consultez le plan du site.";
+  console.error(error);
+}
+
+// --- wiring -------------------------------------------------------------------------------
+
+async function start() {
+  readUrl();
+  if (input) {
+    input.value = state.q;
+    input.addEventListener("input", () => {
+      state.q = input.value;
+      writeUrl();
+      if (pagefind && normalise(state.q)) pagefind.preload(normalise(state.q));
+      schedule(DEBOUNCE_MS);
+    });
+    input.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      state.q = input.value;
+      writeUrl();
+      schedule(0);
+    });
+  }
+  facetsForm.addEventListener("change", (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement)) return;
+    if (box.checked) state.filters[box.name].add(box.value);
+    else state.filters[box.name].delete(box.value);
+    writeUrl();
+    schedule(0);
+  });
+  facetsForm.addEventListener("submit", (event) => event.preventDefault());
+  moreButton.addEventListener("click", () => showMore(sequence).catch(failed));
+  statusBox.textContent = "Chargement de la recherche…";
+  pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
+  await pagefind.options({ excerptLength: 30 });
+  pagefind.init();
+  buildFacets(await pagefind.filters());
+  await run();
+}
+
+start().catch(failed);
