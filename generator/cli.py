@@ -1,4 +1,4 @@
-"""The `campus` command: what MkDocs lacks (check, new, pages, schema)."""
+"""The `campus` command: what MkDocs lacks (check, new, pages, schema, export)."""
 
 from __future__ import annotations
 
@@ -115,6 +115,17 @@ def cmd_links(args) -> int:
     return 1 if report.broken else 0
 
 
+def cmd_export(args) -> int:
+    from .exports import site_url_from_config, write_exports
+    catalogue = _load_or_report(args.catalogue)
+    if catalogue is None:
+        return 1
+    site_url = args.site_url if args.site_url is not None else site_url_from_config(Path(args.config))
+    written = write_exports(catalogue, Path(args.out), site_url)
+    print(f"{len(written)} fichiers de données écrits dans {args.out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="campus", description="Outils du catalogue Campus.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -149,6 +160,14 @@ def parser() -> argparse.ArgumentParser:
                        help="adresse publique du site (défaut : lien canonique de la page d'accueil)")
     links.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
     links.set_defaults(func=cmd_links)
+
+    export = sub.add_parser("export", help="écrire les données ouvertes : JSON, CSV par type et schémas")
+    export.add_argument("out", metavar="DIR")
+    export.add_argument("--catalogue", default="catalogue")
+    export.add_argument("--site-url", default=None,
+                        help="adresse publique du site, pour les liens des fiches (défaut : site_url de --config)")
+    export.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs où lire site_url")
+    export.set_defaults(func=cmd_export)
     return p
 
 

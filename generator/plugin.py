@@ -54,8 +54,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         intro_file = files.get_file_from_path("index.md")
         intro = intro_file.content_string if intro_file else ""
         custom_dir = config.theme.custom_dir
-        renderer = (SiteRenderer(self.catalogue, template_dir=Path(custom_dir) / "campus")
-                    if custom_dir and (Path(custom_dir) / "campus").is_dir() else SiteRenderer(self.catalogue))
+        renderer = (SiteRenderer(self.catalogue, template_dir=Path(custom_dir) / "campus", site_url=config.site_url)
+                    if custom_dir and (Path(custom_dir) / "campus").is_dir()
+                    else SiteRenderer(self.catalogue, site_url=config.site_url))
         written = {f.src_uri: page_title(f.content_string, f.name) for f in files.documentation_pages()
                    if not f.generated_by}
         for page in renderer.all_pages(intro, written):
@@ -63,6 +64,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.src_uri, content=page.text))
+        for path, content in renderer.data_files(config.site_name).items():  # open data and Atom feed
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_context(self, context, page, config, nav):

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from . import exports, feed, jsonld
 from . import records as r
 from .model import Catalogue
 from .present import Presenter, relative_url, render_markdown
@@ -46,8 +47,10 @@ def _front_matter(meta: dict) -> str:
 class SiteRenderer:
     """Renders every generated page of the site."""
 
-    def __init__(self, catalogue: Catalogue, *, edit_base: str = "", template_dir: Path = TEMPLATE_DIR):
+    def __init__(self, catalogue: Catalogue, *, edit_base: str = "", template_dir: Path = TEMPLATE_DIR,
+                 site_url: str = ""):
         self.catalogue = catalogue
+        self.site_url = site_url or ""  # absolute URLs in JSON-LD; site-relative when unknown
         self.presenter = Presenter(catalogue, edit_base=edit_base)
         self.env = template_environment(template_dir)
 
@@ -60,7 +63,8 @@ class SiteRenderer:
         for entry in self.catalogue.entries:
             page = self.presenter.record_page(entry)
             meta = {"title": f"{entry.title} — {entry.type_info.label}", "description": entry.record.summary,
-                    "campus": {"id": entry.id, "type": entry.type}}
+                    "campus": {"id": entry.id, "type": entry.type},
+                    "jsonld": jsonld.script_text(jsonld.record_jsonld(entry, self.catalogue, self.site_url))}
             pages.append(self._page(f"{entry.type_info.section}/{entry.id}.md", f"{entry.type}.md.jinja",
                                     meta, page=page))
         return pages
@@ -119,12 +123,30 @@ class SiteRenderer:
         return self._page("recherche.md", "search.md.jinja", meta, site_map_url=relative_url(url, "plan-du-site/"),
                           themes_url=relative_url(url, "thematiques/"))
 
+    def open_data_pages(self) -> list[GeneratedPage]:
+        """'Données' (the export files, their columns, the licence) and 'Nouveautés' (with the feed)."""
+        data = {"title": "Données ouvertes", "description": "Le catalogue du campus en données ouvertes : "
+                "JSON, CSV et schémas, sous Licence Ouverte 2.0."}
+        news = {"title": "Nouveautés", "description": "Les ressources ajoutées ou mises à jour récemment "
+                "dans le campus de la transformation publique."}
+        return [self._page("donnees.md", "donnees.md.jinja", data, data=exports.data_page(self.catalogue)),
+                self._page("nouveautes.md", "nouveautes.md.jinja", news, news=feed.news_page(self.catalogue))]
+
+    def data_files(self, site_name: str) -> dict[str, str | bytes]:
+        """Files published beside the pages: the open data exports (donnees/) and the Atom feed."""
+        files: dict[str, str | bytes] = {f"{exports.EXPORT_DIR}/{name}": text
+                                         for name, text in exports.export_files(self.catalogue, self.site_url).items()}
+        files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
+        return files
+
     def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None) -> list[GeneratedPage]:
         """Every generated page. `written_pages` maps hand-written pages' paths to their titles."""
         with stage("render"):
             pages = self.record_pages() + self.listing_pages() + self.theme_pages()
             pages.append(self.home_page(intro_markdown))
-            pages.append(self.site_map({k: v for k, v in (written_pages or {}).items() if k != "index.md"}))
+            pages += self.open_data_pages()
+            pages.append(self.site_map({k: v for k, v in {**(written_pages or {}), "donnees.md": "Données ouvertes",
+                                                          "nouveautes.md": "Nouveautés"}.items() if k != "index.md"}))
             pages.append(self.search_page())
             return sorted(pages, key=lambda p: p.src_uri)
 
