@@ -26,6 +26,7 @@ LINK_ATTRIBUTES = {
 # `rel` values whose href names a page of this site as published, not a link to follow.
 IGNORED_RELS = {"canonical", "alternate", "preconnect", "dns-prefetch"}
 SKIPPED_SCHEMES = {"mailto", "tel", "javascript", "data", "blob", "about", "sms"}
+OUTSIDE = "\0outside"  # a root-relative link above the folder the site is published in
 USER_AGENT = "campus-links/1.0 (+verification des liens du catalogue Campus)"
 
 
@@ -58,15 +59,15 @@ class Report:
     broken: list[Broken] = field(default_factory=list)
 
     def summary(self) -> str:
-        checked = f"{self.internal} liens internes"
-        checked += (f" et {self.external} adresses externes" if self.checked_external
-                    else f" ({self.external} adresses externes non vérifiées : ajoutez --external)")
+        checked = f"{self.internal} liens internes vérifiés dans {self.pages} pages"
+        checked += (f", {self.external} adresses externes vérifiées" if self.checked_external
+                    else f" ; {self.external} adresses externes non vérifiées (ajoutez --external)")
         if not self.broken:
-            return f"Liens vérifiés dans {self.pages} pages : {checked}, aucun cassé."
+            return f"Aucun lien cassé : {checked}."
         pages = len({b.page for b in self.broken})
         plural = "s" if len(self.broken) > 1 else ""
         return (f"{len(self.broken)} lien{plural} cassé{plural} dans {pages} page"
-                f"{'s' if pages > 1 else ''} ({checked} vérifiés).")
+                f"{'s' if pages > 1 else ''} ({checked}).")
 
 
 class _PageParser(HTMLParser):
@@ -141,9 +142,9 @@ class LinkChecker:
             return None, parts.fragment
         if parts.path.startswith("/"):
             path = parts.path
-            if path + "/" == self.base_path or path.startswith(self.base_path):
-                path = "/" + path[len(self.base_path):]
-            return self._resolve(path), parts.fragment
+            if path + "/" != self.base_path and not path.startswith(self.base_path):
+                return OUTSIDE, parts.fragment
+            return self._resolve("/" + path[len(self.base_path):]), parts.fragment
         joined = urlsplit(urljoin("/" + page, parts.path or PurePosixPath(page).name)).path
         return self._resolve(joined), parts.fragment
 
@@ -186,6 +187,8 @@ class LinkChecker:
         return report
 
     def _internal_problem(self, page: str, target: str, fragment: str) -> str | None:
+        if target is OUTSIDE:
+            return f"hors du dossier où le site est publié : {self.base_path}"
         found = self._file_for(target)
         if found is None:
             shown = target or "index.html"
@@ -223,7 +226,11 @@ def _check_external(outside: dict[str, list[Link]], timeout: float) -> list[Brok
         results = dict(zip(outside, pool.map(lambda u: _status(u, timeout), outside)))
     for url, links in outside.items():
         if results[url]:
-            broken += [Broken(link.page, link.line, link.url, results[url], external=True) for link in links]
+            # One line per address, at its first use: a broken footer link is one problem, not one per page.
+            first, others = min(links), len({link.page for link in links}) - 1
+            reason = results[url] + (f" ; aussi dans {others} autre{'s' if others > 1 else ''} page"
+                                     f"{'s' if others > 1 else ''}" if others else "")
+            broken.append(Broken(first.page, first.line, first.url, reason, external=True))
     return broken
 
 

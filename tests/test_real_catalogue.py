@@ -78,7 +78,7 @@ def test_toolbox_lists_its_parts(real_site):
     page = parse(real_site / "outils/mallette-transformation-manageriale/index.html")
     parts = page.find("h2", string="Contenu de cette collection").find_next("ul").select(".campus-card__title a")
     assert len(parts) == 8
-    assert "Micro-défis" in {a.get_text() for a in parts}
+    assert "Les micro-défis" in {a.get_text() for a in parts}
 
 
 def test_sources_are_cited_with_publisher_and_date(real_site):
