@@ -77,19 +77,17 @@ async function run() {
     statusBox.textContent = "Tapez quelques mots dans le champ de recherche, ou choisissez des filtres.";
     return;
   }
-  const search = await pagefind.search(term || null, { filters: filterOptions(null) });
   // Within a facet the values add up (any of them); across facets they narrow. A facet with
-  // a selection shows the counts it would have without its own selection.
+  // a selection shows the counts it would have without its own selection (one more search).
+  const selected = FACETS.map(([name]) => name).filter((name) => state.filters[name].size);
+  const [search, ...others] = await Promise.all([
+    pagefind.search(term || null, { filters: filterOptions(null) }),
+    ...selected.map((name) => pagefind.search(term || null, { filters: filterOptions(name) })),
+  ]);
+  if (mine !== sequence) return; // a newer query is on its way
   const counts = {};
-  for (const [name] of FACETS) {
-    if (state.filters[name].size) {
-      const others = await pagefind.search(term || null, { filters: filterOptions(name) });
-      counts[name] = others.filters[name] || {};
-    } else {
-      counts[name] = search.filters[name] || {};
-    }
-  }
-  if (mine !== sequence) return;
+  for (const [name] of FACETS) counts[name] = search.filters[name] || {};
+  selected.forEach((name, i) => { counts[name] = others[i].filters[name] || {}; });
   updateFacets(counts);
   pending = search.results;
   resultsList.replaceChildren();
