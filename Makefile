@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve check install browser
+.PHONY: site test serve check install browser axe
 
 $(BIN)/campus: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,22 @@ site: install
 	$(BIN)/campus check
 	$(BIN)/mkdocs build --strict
 
-test: install browser
+# axe-core, the accessibility rules of the browser tests: from the npm registry, pinned, into the
+# gitignored build/axe/ (npm checks the package's integrity; a new version re-installs).
+AXE_VERSION := 4.14.1
+AXE_STAMP := build/axe/axe-core-$(AXE_VERSION).installed
+
+$(AXE_STAMP):
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "npm manque : sudo apt-get install npm" >&2; exit 1; fi; }
+	rm -rf build/axe
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix build/axe axe-core@$(AXE_VERSION)
+	touch $@
+
+axe: $(AXE_STAMP)
+
+test: install browser axe
 	$(BIN)/python -m pytest
 
 serve: install

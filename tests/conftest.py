@@ -57,3 +57,20 @@ def real_site(tmp_path_factory) -> Path:
     result = build_site(ROOT / "mkdocs.yml", out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for every browser test of the session (`make test` installs it)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium manque (/usr/bin/chromium) : `make test` l'installe (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -21,9 +21,6 @@ from generator.search import build_search_index, bundle_digest, normalise
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 STATUS = "#campus-search-status"
 
 
@@ -48,14 +45,7 @@ class Served:
         self.server.server_close()
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium manque : `make test` l'installe (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# `chromium`: the session's one browser, from conftest.py (two Playwright sync sessions cannot coexist).
 
 
 @pytest.fixture(scope="session")

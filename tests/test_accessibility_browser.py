@@ -1,0 +1,441 @@
+"""Accessibility (RGAA / WCAG 2.1 AA) and privacy of the built site, checked in headless Chromium.
+
+One page of every template is audited with axe-core, walked with the keyboard, narrowed to 360 px,
+read with text at 200 %, and every request it makes is logged. The checks are shown to fail once on
+deliberately broken input (tests/fixtures/a11y-broken/).
+
+Needs Debian's Chromium (/usr/bin/chromium) and axe-core from npm in build/axe/: `make test` installs both.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build_site, copy_project, parse
+from generator.records import RECORD_TYPES
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 800}
+NARROW = {"width": 360, "height": 740}
+
+# One page of every template. Values are paths under the site, or a section whose first record is taken.
+TEMPLATE_PAGES = {
+    "accueil": "",
+    **{f"liste-{info.section}": f"{info.section}/" for info in RECORD_TYPES.values()},
+    **{f"fiche-{info.name}": ("first-record", info.section) for info in RECORD_TYPES.values()},
+    "thematiques": "thematiques/",
+    "thematique": ("first-record", "thematiques"),
+    "plan-du-site": "plan-du-site/",
+    "page-404": "404.html",
+}
+WRITTEN_PAGES = {f"page-{p.stem}": f"{p.stem}/" for p in sorted((ROOT / "content").glob("*.md"))
+                 if p.name != "index.md"}
+# The search page (theme/campus/search.md.jinja) with results, and narrowed by a facet.
+SEARCH_PAGES = ({"recherche-resultats": "recherche/?q=facilitation",
+                 "recherche-facette": "recherche/?q=facilitation&type=Formation"}
+                if (ROOT / "theme" / "campus" / "search.md.jinja").exists() else {})
+AUDITED = {**TEMPLATE_PAGES, **WRITTEN_PAGES, **SEARCH_PAGES}
+SEARCH_STATUS = "#campus-search-status"
+
+
+# --- serving and browsing -------------------------------------------------------------------------
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+class LocalSite:
+    """A built site served on 127.0.0.1 by a thread, for the length of the session."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.origin}/{path}"
+
+    def path_of(self, key: str) -> str:
+        where = AUDITED[key]
+        if isinstance(where, tuple):  # the first record (alphabetically) of a section
+            section = where[1]
+            first = min(p.parent.name for p in (self.root / section).glob("*/index.html"))
+            return f"{section}/{first}/"
+        return where
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : lancer `make test`, qui l'installe depuis npm.")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def site(real_site):
+    served = LocalSite(real_site)
+    yield served
+    served.close()
+
+
+class Tab:
+    """A fresh browser context and page that records every request and refuses those leaving the site."""
+
+    def __init__(self, browser, origin: str, viewport: dict = DESKTOP):
+        self.origin = origin
+        self.context = browser.new_context(viewport=viewport, locale="fr-FR", service_workers="block")
+        self.requests: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.context.route("**/*", self._only_local)
+        self.page = self.context.new_page()
+
+    def _only_local(self, route):
+        if is_local(route.request.url, self.origin):
+            route.continue_()
+        else:  # never let a leak reach the network; it is still logged and reported
+            route.abort()
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if not is_local(u, self.origin)]
+
+    def open(self, site: LocalSite, key: str) -> None:
+        """Load an audited page; a search page once its results are shown."""
+        self.page.goto(site.url(site.path_of(key)))
+        if key in SEARCH_PAGES:
+            wait_for_search(self.page)
+
+    def close(self):
+        self.context.close()
+
+
+def wait_for_search(page) -> None:
+    """Wait until the search page has answered (its live region no longer says it is loading)."""
+    page.wait_for_function("""(selector) => {
+        const text = document.querySelector(selector)?.textContent || "";
+        return text && !text.startsWith("Chargement") && document.querySelector('#campus-results > li');
+    }""", arg=SEARCH_STATUS, timeout=15000)
+
+
+def is_local(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or f"{parts.scheme}://{parts.netloc}" == origin
+
+
+@pytest.fixture
+def browser(chromium):
+    return chromium
+
+
+@pytest.fixture
+def tab(browser, site):
+    opened = Tab(browser, site.origin)
+    yield opened
+    opened.close()
+
+
+# --- the checks, as functions so the broken fixture can show that they fail ------------------------
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the loaded page, one readable line per node."""
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        """async (tags) => {
+             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                     resultTypes: ['violations']});
+             return result.violations.map(v => v.nodes.map(n =>
+               `${v.id} (${v.impact}): ${v.help} — ${n.target.join(' ')} — ${n.failureSummary}`)).flat();
+           }""", WCAG_TAGS)
+    return violations
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when it does not)."""
+    return page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+                         " - document.documentElement.clientWidth")
+
+
+def enlarge_text(page, factor: int = 2) -> None:
+    """Text zoom, as the browser's font size setting does it (rem, em and em media queries follow),
+    then reload the page."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 16 * factor, "fixed": 13 * factor}})
+    page.reload()
+
+
+def clipped_text(page) -> list[str]:
+    """Visible elements whose text is cut off: overflow hidden or clipped while their content is larger."""
+    return page.evaluate("""() => {
+        const lost = [];
+        for (const el of document.body.querySelectorAll('*')) {
+          const style = getComputedStyle(el);
+          const hides = v => v === 'hidden' || v === 'clip';
+          if (!hides(style.overflowX) && !hides(style.overflowY)) continue;
+          if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true}) || !el.innerText || !el.innerText.trim()) continue;
+          const rect = el.getBoundingClientRect();
+          if (rect.width < 2 || rect.height < 2) continue;  // visually hidden helpers (sr-only)
+          if (rect.right <= 0 || rect.left >= innerWidth) continue;  // a closed drawer, off screen
+          const cutX = hides(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+          const cutY = hides(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+          if (cutX || cutY) lost.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: `
+                                      + el.innerText.trim().slice(0, 60));
+        }
+        return lost;
+    }""")
+
+
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const width = parseFloat(style.outlineWidth) || 0;
+    return {tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
+            href: el.getAttribute('href'), key: el.dataset.campusKey || null,
+            outline: style.outlineStyle !== 'none' && width >= 2 && style.outlineColor !== 'rgba(0, 0, 0, 0)',
+            onScreen: (() => { const r = el.getBoundingClientRect();
+                               return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth
+                                      && r.bottom > 0 && r.top < innerHeight && style.visibility !== 'hidden'; })(),
+            outlineText: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`};
+}"""
+
+TAG_FOCUSABLES = """() => {
+    const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]';
+    let n = 0;
+    for (const el of document.querySelectorAll(selector)) {
+      if (el.tabIndex < 0 || el.disabled || !el.checkVisibility({visibilityProperty: true})) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue;
+      el.dataset.campusKey = String(n++);
+    }
+    return n;
+}"""
+
+
+def tab_through(page, limit: int = 400) -> list[dict]:
+    """Press Tab from the top of the page until focus comes back round; each focused element's state."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None or (seen and state["key"] is not None and state["key"] == seen[0]["key"]):
+            break
+        seen.append(state)
+    return seen
+
+
+# --- audits of every template -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", sorted(AUDITED))
+def test_axe_finds_no_wcag_a_or_aa_violation_and_nothing_leaves_the_site(key, site, tab, axe_source):
+    tab.open(site, key)
+    assert axe_violations(tab.page, axe_source) == []
+    assert tab.requests and tab.foreign_requests() == []
+    assert tab.context.cookies() == [] and tab.page.evaluate("document.cookie") == ""
+
+
+@pytest.mark.parametrize("key", sorted(AUDITED))
+def test_no_sideways_scrolling_at_360_px_and_nothing_lost_with_text_at_200_percent(key, browser, site):
+    tab = Tab(browser, site.origin, NARROW)
+    try:
+        tab.open(site, key)
+        assert horizontal_overflow(tab.page) == 0, "défilement horizontal à 360 px"
+        tab.page.set_viewport_size(DESKTOP)
+        enlarge_text(tab.page)
+        if key in SEARCH_PAGES:
+            wait_for_search(tab.page)
+        assert horizontal_overflow(tab.page) == 0, "défilement horizontal avec le texte à 200 %"
+        assert clipped_text(tab.page) == []
+        assert tab.foreign_requests() == []
+    finally:
+        tab.close()
+
+
+@pytest.mark.skipif(not SEARCH_PAGES, reason="pas de page de recherche")
+def test_searching_and_filtering_only_talk_to_the_site_and_set_no_cookie(site, tab):
+    page = tab.page
+    page.goto(site.url(""))
+    box = page.locator("#campus-search-q")
+    box.fill("facilitation")
+    box.press("Enter")
+    page.wait_for_url("**/recherche/?q=facilitation")
+    wait_for_search(page)
+    page.locator("#campus-facets input[type=checkbox]").first.check()
+    page.wait_for_url("**/recherche/?q=facilitation&*")
+    wait_for_search(page)
+    page.locator("#campus-results a[href]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert any("/pagefind/" in url for url in tab.requests)  # the search did run, from the site itself
+    assert tab.foreign_requests() == []
+    assert tab.context.cookies() == [] and page.evaluate("document.cookie") == ""
+
+
+# --- keyboard -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["accueil", "fiche-community", "liste-formations"])
+def test_skip_link_is_first_and_moves_focus_to_the_content(key, site, tab):
+    tab.open(site, key)
+    tab.page.keyboard.press("Tab")
+    first = tab.page.evaluate(FOCUS_STATE)
+    assert first["text"] == "Aller au contenu" and first["href"] == "#contenu"
+    assert first["outline"] and first["onScreen"], first["outlineText"]
+    tab.page.keyboard.press("Enter")
+    assert tab.page.evaluate("document.activeElement.id") == "contenu"
+    assert tab.page.locator("#contenu h1").count() == 1
+    # The next Tab goes on inside the content, not back to the header.
+    tab.page.keyboard.press("Tab")
+    assert tab.page.evaluate("document.getElementById('contenu').contains(document.activeElement)")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280px", "360px"])
+@pytest.mark.parametrize("key", ["accueil", "fiche-intervention"])
+def test_tab_reaches_every_control_with_a_visible_focus(key, viewport, browser, site):
+    tab = Tab(browser, site.origin, viewport)
+    try:
+        tab.open(site, key)
+        count = tab.page.evaluate(TAG_FOCUSABLES)
+        focused = tab_through(tab.page)
+        reached = {state["key"] for state in focused if state["key"] is not None}
+        missing = tab.page.evaluate("""(reached) => [...document.querySelectorAll('[data-campus-key]')]
+            .filter(el => !reached.includes(el.dataset.campusKey) && el.tabIndex >= 0 && !el.closest('[hidden]'))
+            .map(el => el.outerHTML.slice(0, 120))""", sorted(reached))
+        assert count > 15 and missing == []
+        # Focus is never lost on an invisible element (a closed menu) and always outlined.
+        assert [s for s in focused if not (s["outline"] and s["onScreen"])] == []
+    finally:
+        tab.close()
+
+
+def test_menu_opens_closes_and_follows_links_with_the_keyboard_on_a_narrow_screen(browser, site):
+    narrow = Tab(browser, site.origin, NARROW)
+    page = narrow.page
+    is_open = "document.getElementById('__drawer').checked"
+    try:
+        narrow.open(site, "fiche-tool")
+        page.keyboard.press("Tab")  # the skip link
+        page.keyboard.press("Tab")  # then the menu button
+        button = page.evaluate(FOCUS_STATE)
+        assert button["text"] == "Menu" and button["outline"] and button["onScreen"]
+        assert page.locator("label[for='__drawer'][role=button]").get_attribute("aria-expanded") == "false"
+        page.keyboard.press("Enter")
+        assert page.evaluate(is_open)
+        page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
+        assert page.locator("label[for='__drawer'][role=button]").get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Escape")
+        assert not page.evaluate(is_open) and page.evaluate(FOCUS_STATE)["text"] == "Menu"
+        page.keyboard.press("Space")
+        assert page.evaluate(is_open)
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            state = page.evaluate(FOCUS_STATE)
+            if state["text"] == "Formations":
+                break
+        else:
+            pytest.fail("le lien « Formations » du menu n'est pas atteint au clavier")
+        assert state["outline"] and state["onScreen"]
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/formations/")
+        assert page.title().startswith("Formations")
+        assert narrow.foreign_requests() == []
+    finally:
+        narrow.close()
+
+
+# --- language, titles, headings, link texts (every page of the built site) -------------------------
+
+@pytest.fixture(scope="module")
+def built_pages(real_site) -> dict:
+    return {html.relative_to(real_site).as_posix(): parse(html) for html in sorted(real_site.rglob("*.html"))}
+
+
+def test_every_page_is_in_french_with_a_unique_title_and_ordered_headings(built_pages):
+    titles: dict[str, str] = {}
+    for where, doc in built_pages.items():
+        assert doc.html.get("lang") == "fr", where
+        title = doc.title.get_text(strip=True)
+        assert title not in titles, f"{where} a le même titre que {titles.get(title)} : {title}"
+        titles[title] = where
+        content = doc.select_one("#contenu")
+        assert content is not None, where
+        h1 = content.find_all("h1")
+        assert len(h1) == 1, where
+        heading, name = h1[0].get_text(" ", strip=True).casefold(), title.rsplit(" - ", 1)[0].casefold()
+        assert heading, where
+        if where != "index.html":  # the home page's title is « Accueil - <site> »
+            assert heading in name or name in heading, f"{where} : titre « {title} », h1 « {heading} »"
+        levels = [int(h.name[1]) for h in content.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        assert levels[0] == 1, where
+        skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert skips == [], f"{where} : niveaux de titres sautés {skips}"
+
+
+VAGUE_LINK_TEXTS = {"ici", "cliquez ici", "lien", "en savoir plus", "plus", "lire la suite", "voir", "suite",
+                    "cette page", "page", "here", "click here", "more", "read more", "link"}
+
+
+def test_link_texts_make_sense_out_of_context(built_pages):
+    for where, doc in built_pages.items():
+        for link in doc.select("a[href]"):
+            text = " ".join(filter(None, [link.get("aria-label"), link.get_text(" ", strip=True),
+                                          link.get("title")])).strip()
+            assert text and text.casefold().rstrip(" .…:") not in VAGUE_LINK_TEXTS, f"{where} : {link}"
+
+
+# --- the checks fail on broken input ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory):
+    """The mini fixture plus tests/fixtures/a11y-broken/'s page: an image without text, grey on grey."""
+    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("a11y-broken") / "project")
+    for page in (FIXTURES / "a11y-broken").glob("*.md"):
+        shutil.copy(page, project / "content" / page.name)
+    out = project.parent / "site"
+    result = build_site(project / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr
+    served = LocalSite(out)
+    yield served
+    served.close()
+
+
+def test_audit_fails_on_a_broken_page(browser, broken_site, axe_source):
+    tab = Tab(browser, broken_site.origin)
+    try:
+        tab.page.goto(broken_site.url("casse/"))
+        found = {line.split(" ")[0] for line in axe_violations(tab.page, axe_source)}
+        assert {"image-alt", "color-contrast", "link-name"} <= found
+        # The same audit passes on a sound page of the same site.
+        tab.page.goto(broken_site.url("formations/"))
+        assert axe_violations(tab.page, axe_source) == []
+    finally:
+        tab.close()
+
+
+def test_viewport_zoom_focus_and_privacy_checks_fail_on_a_broken_page(browser, broken_site):
+    narrow = Tab(browser, broken_site.origin, NARROW)
+    try:
+        narrow.page.goto(broken_site.url("casse/"))
+        assert horizontal_overflow(narrow.page) > 0  # its 40rem-wide table
+        assert narrow.foreign_requests() == ["https://tiers.invalid/pixel.gif"]
+        narrow.page.set_viewport_size(DESKTOP)
+        enlarge_text(narrow.page)
+        assert any("campus-broken-clip" in lost for lost in clipped_text(narrow.page))
+        narrow.page.add_style_tag(content="a:focus-visible, :focus-visible { outline: none !important; }")
+        narrow.page.keyboard.press("Tab")
+        assert narrow.page.evaluate(FOCUS_STATE)["outline"] is False
+    finally:
+        narrow.close()
