@@ -40,6 +40,13 @@ def template_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environmen
     )
 
 
+def _meta_text(text: str) -> str:
+    """Text from records for front matter `title`/`description`, which mkdocs-material prints as HTML
+    (MkDocs does not autoescape): '&', '<', '>' and '"' escaped, so a summary cannot break out of
+    <meta content="…"> nor a title out of <title>."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _front_matter(meta: dict) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
 
@@ -62,7 +69,8 @@ class SiteRenderer:
         pages = []
         for entry in self.catalogue.entries:
             page = self.presenter.record_page(entry)
-            meta = {"title": f"{entry.title} — {entry.type_info.label}", "description": entry.record.summary,
+            meta = {"title": _meta_text(f"{entry.title} — {entry.type_info.label}"),
+                    "description": _meta_text(entry.record.summary),
                     "campus": {"id": entry.id, "type": entry.type},
                     "jsonld": jsonld.script_text(jsonld.record_jsonld(entry, self.catalogue, self.site_url))}
             pages.append(self._page(f"{entry.type_info.section}/{entry.id}.md", f"{entry.type}.md.jinja",
@@ -83,8 +91,8 @@ class SiteRenderer:
         pages = []
         for theme_id in sorted(self.catalogue.themes):
             theme = self.presenter.theme_page(theme_id)
-            meta = {"title": f"{theme['title']} — Thématique",
-                    "description": f"Toutes les ressources du campus sur la thématique « {theme['title']} ».",
+            meta = {"title": _meta_text(f"{theme['title']} — Thématique"),
+                    "description": _meta_text(f"Toutes les ressources du campus sur la thématique « {theme['title']} »."),
                     "campus": {"theme": theme_id}}
             pages.append(self._page(f"thematiques/{theme_id}.md", "theme.md.jinja", meta, theme=theme))
         index = self.presenter.themes_index()

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from referencing import Registry, Resource
 
-from conftest import FIXTURES, parse
+from conftest import FIXTURES, build_site, copy_project, parse
 from generator import records as r
 from generator.cli import main
 from generator.pipeline import read_catalogue
@@ -29,8 +29,8 @@ SEPARATOR = " | "
 # objects, free text holding the list separator and a backslash), non-ASCII text of all kinds.
 EXTRA = {
     "interventions/atelier-oeuvre.yml": """\
-title: Atelier « Cœur d'œuvre » — 2ᵉ édition ✨
-summary: "Un atelier où l'on mesure l'écart entre 100 % et 99,9 % </script><script>alert(1)</script>"
+title: 'Atelier « Cœur d''œuvre » — 2ᵉ édition ✨ <i>&</i>'
+summary: 'Un atelier où l''on mesure « l''écart » "réel" </title></script><script>alert(1)</script>'
 description: |
   Texte sur **deux** lignes,
   avec « guillemets » et une barre | verticale.
@@ -98,14 +98,24 @@ def _schema_registry(schema_dir: Path) -> Registry:
     return Registry().with_resources(resources)
 
 
+WORKSHOP_TITLE = "Atelier « Cœur d'œuvre » — 2ᵉ édition ✨ <i>&</i>"
+WORKSHOP_SUMMARY = "Un atelier où l'on mesure « l'écart » \"réel\" </title></script><script>alert(1)</script>"
+
+
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """`campus export` of the mini catalogue plus EXTRA: (catalogue, export folder)."""
-    root = tmp_path_factory.mktemp("export")
-    catalogue_dir = Path(shutil.copytree(FIXTURES / "mini" / "catalogue", root / "catalogue"))
+def extra_project(tmp_path_factory) -> Path:
+    """A copy of the mini project whose catalogue also holds EXTRA."""
+    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("extra") / "project")
     for path, text in EXTRA.items():
-        (catalogue_dir / path).write_text(text, encoding="utf-8")
-    out = root / "out"
+        (project / "catalogue" / path).write_text(text, encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def exported(extra_project):
+    """`campus export` of the mini catalogue plus EXTRA: (catalogue, export folder)."""
+    catalogue_dir = extra_project / "catalogue"
+    out = extra_project.parent / "out"
     assert main(["export", str(out), "--catalogue", str(catalogue_dir), "--site-url", SITE_URL]) == 0
     return read_catalogue(catalogue_dir), out
 
@@ -127,7 +137,7 @@ def test_json_holds_every_record_with_the_same_values(exported):
         assert entry.type_info.model.model_validate_json(json.dumps(item["fields"])) == entry.record
         assert item["relations"] == {name: [e.id for e in linked] for name, linked in entry.links.items() if linked}
     workshop = by_id["atelier-oeuvre"]
-    assert workshop["fields"]["title"] == "Atelier « Cœur d'œuvre » — 2ᵉ édition ✨"
+    assert workshop["fields"]["title"] == WORKSHOP_TITLE and workshop["fields"]["summary"] == WORKSHOP_SUMMARY
     assert workshop["fields"]["objectives"][1] == "Garder C:\\chemin\\ intact"
     assert by_id["facilitateurs-publics"]["relations"]["interventions"] == ["atelier-oeuvre", "seminaire-anssi"]
     for name, model in (("themes", r.Theme), ("organisations", r.Organisation), ("sources", r.Source)):
@@ -246,12 +256,12 @@ def test_csv_list_encoding_survives_separators_and_non_ascii(exported):
     assert _split(row["participants.value"]) == ["40", "12"]
     assert _split(row["participants.label"]) == ["agents", ""]
     assert row["description"] == "Texte sur **deux** lignes,\navec « guillemets » et une barre | verticale.\n"
-    assert row["title"] == "Atelier « Cœur d'œuvre » — 2ᵉ édition ✨"
+    assert row["title"] == WORKSHOP_TITLE and row["summary"] == WORKSHOP_SUMMARY
 
 
 def test_export_is_deterministic_and_refuses_a_broken_catalogue(exported, tmp_path, capsys):
     _, out = exported
-    catalogue_dir = out.parent / "catalogue"
+    catalogue_dir = out.parent / "project" / "catalogue"
     again = tmp_path / "again"
     assert main(["export", str(again), "--catalogue", str(catalogue_dir), "--site-url", SITE_URL]) == 0
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -430,3 +440,21 @@ def test_home_page_leads_to_news_feed_and_data(mini_site):
         link = article.find("a", href=href)
         assert link is not None, href
         assert (mini_site / href / ("index.html" if href.endswith("/") else "")).is_file()
+
+
+def test_titles_and_summaries_stay_text_in_the_head(extra_project, tmp_path):
+    """Material prints front matter titles and descriptions as HTML: a record cannot inject markup."""
+    site = tmp_path / "site"
+    result = build_site(extra_project / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    page = parse(site / "interventions" / "atelier-oeuvre" / "index.html")
+    head = page.head
+    assert head.find("meta", attrs={"name": "description"})["content"] == WORKSHOP_SUMMARY
+    og = {m["property"]: m["content"] for m in head.find_all("meta", property=re.compile("^og:"))}
+    assert og["og:description"] == WORKSHOP_SUMMARY
+    assert og["og:title"] == f"{WORKSHOP_TITLE} — Intervention"
+    assert head.title.get_text().startswith(f"{WORKSHOP_TITLE} — Intervention")
+    assert _jsonld(page)["description"] == WORKSHOP_SUMMARY and _jsonld(page)["name"] == WORKSHOP_TITLE
+    assert not page.find_all("i") or all(i.get_text() != "&" for i in page.find_all("i"))
+    assert not [s for s in page.find_all("script") if "alert(1)" in (s.string or "")
+                and s.get("type") != "application/ld+json"]
