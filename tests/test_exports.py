@@ -458,3 +458,23 @@ def test_titles_and_summaries_stay_text_in_the_head(extra_project, tmp_path):
     assert not page.find_all("i") or all(i.get_text() != "&" for i in page.find_all("i"))
     assert not [s for s in page.find_all("script") if "alert(1)" in (s.string or "")
                 and s.get("type") != "application/ld+json"]
+
+
+def test_real_catalogue_exports_feed_and_metadata_are_valid(real_site):
+    """The real records, with all their variety, go through the same checks."""
+    from conftest import ROOT
+    catalogue = read_catalogue(ROOT / "catalogue")
+    registry = _schema_registry(real_site / "donnees" / "schemas")
+    data = json.loads((real_site / "donnees" / "campus.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(registry["campus.schema.json"].contents, registry=registry).validate(data)
+    assert [x["id"] for x in data["records"]] == [e.id for e in sorted(
+        catalogue.entries, key=lambda e: (list(r.RECORD_TYPES).index(e.type), e.id))]
+    entries = ET.parse(real_site / "feed.xml").getroot().findall(f"{ATOM}entry")
+    assert len(entries) == min(50, len(catalogue.entries))
+    for entry in catalogue.entries:
+        page = parse(real_site / entry.url / "index.html")
+        data = _jsonld(page)
+        assert data["@type"] == EXPECTED_TYPES[entry.type] and data["name"] == entry.title
+        assert page.head.find("meta", attrs={"name": "description"})["content"] == entry.record.summary
+    site_map = parse(real_site / "plan-du-site" / "index.html").select_one("article")
+    assert site_map.find("a", href="../donnees/") and site_map.find("a", href="../nouveautes/")
