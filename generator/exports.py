@@ -309,6 +309,7 @@ def _env_tag(loader, node):
 
 _ConfigLoader.add_constructor("!ENV", _env_tag)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def site_url_from_config(config_path: Path) -> str | None:

@@ -478,3 +478,20 @@ def test_real_catalogue_exports_feed_and_metadata_are_valid(real_site):
         assert page.head.find("meta", attrs={"name": "description"})["content"] == entry.record.summary
     site_map = parse(real_site / "plan-du-site" / "index.html").select_one("article")
     assert site_map.find("a", href="../donnees/") and site_map.find("a", href="../nouveautes/")
+
+
+def test_export_reads_site_url_from_any_mkdocs_config(tmp_path, monkeypatch):
+    """`!ENV` (with its default or the variable) and Material's `!!python/name:` tags do not stop it."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text('site_url: !ENV [CAMPUS_TEST_URL, "https://defaut.test/"]\nmarkdown_extensions:\n'
+                      "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+                      encoding="utf-8")
+    catalogue = str(FIXTURES / "mini" / "catalogue")
+    monkeypatch.delenv("CAMPUS_TEST_URL", raising=False)
+    assert main(["export", str(tmp_path / "a"), "--catalogue", catalogue, "--config", str(config)]) == 0
+    monkeypatch.setenv("CAMPUS_TEST_URL", "https://fork.test/campus/")
+    assert main(["export", str(tmp_path / "b"), "--catalogue", catalogue, "--config", str(config)]) == 0
+    pages = [json.loads((tmp_path / d / "campus.json").read_text(encoding="utf-8"))["records"][0]["page"]
+             for d in ("a", "b")]
+    assert pages == ["https://defaut.test/communautes/codeveloppeurs/",
+                     "https://fork.test/campus/communautes/codeveloppeurs/"]
