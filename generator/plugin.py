@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import timings
+from . import passthrough, timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
@@ -33,6 +33,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_config(self, config):
         timings.reset()
+        self._raw_html: dict[str, list[str]] = {}
         project = Path(config.config_file_path).resolve().parent
         self.catalogue_dir = (project / self.config.catalogue).resolve()
         try:
@@ -64,9 +65,26 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.src_uri, content=page.text))
-        for path, content in renderer.data_files(config.site_name).items():  # open data and Atom feed
+        with timings.stage("exports"):
+            data_files = renderer.data_files(config.site_name)
+        for path, content in data_files.items():  # open data and Atom feed
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        # Generated pages: their HTML blocks skip Markdown (see generator/passthrough.py).
+        if page.file.generated_by != "campus":
+            return markdown
+        text, self._raw_html[page.file.src_uri] = passthrough.protect(markdown)
+        return text
+
+    def on_page_content(self, html, page, config, files):
+        blocks = self._raw_html.pop(page.file.src_uri, None)
+        if not blocks:
+            return html
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= passthrough.anchor_ids(blocks)
+        return passthrough.restore(html, blocks)
 
     def on_page_context(self, context, page, config, nav):
         campus = page.meta.get("campus") or {}

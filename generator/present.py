@@ -26,14 +26,19 @@ _ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl"
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
+@lru_cache(maxsize=8192)  # Babel is slow and a catalogue reuses the same dates many times
 def french_date(value: dt.date | None) -> str:
     """'10 décembre 2024'."""
     return format_date(value, format="long", locale="fr_FR") if value else ""
 
 
+# One converter, reset between texts: building a Markdown instance costs as much as converting.
+_MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+
+
 @lru_cache(maxsize=4096)
 def _markdown_html(text: str) -> str:
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = _MARKDOWN.reset().convert(text)
     # Record pages own h1 and h2: a description's headings start at h3.
     html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
     return nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,

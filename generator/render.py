@@ -48,7 +48,9 @@ def _meta_text(text: str) -> str:
 
 
 def _front_matter(meta: dict) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
+    # libyaml's emitter when PyYAML has it: same bytes, twenty times faster than the pure-Python one.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n"
 
 
 class SiteRenderer:

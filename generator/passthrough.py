@@ -1,0 +1,94 @@
+"""Raw HTML blocks of generated pages, kept out of Python-Markdown's way.
+
+Generated pages are mostly HTML blocks (cards, facts, lists) between a few Markdown headings.
+Markdown copies such blocks verbatim, but only after Python's html.parser has read every tag
+of them twice (MkDocs' anchor scan, then the raw-HTML block processor): at 10,000 records,
+the largest single cost of a build. `protect` swaps each top-level HTML block for a
+placeholder paragraph before conversion; `restore` puts the blocks back afterwards, so the
+page comes out as Markdown would have made it, and `anchor_ids` gives MkDocs the ids the
+blocks define (for its anchor checks).
+
+A block is protected only when it is certainly raw HTML to Markdown: it starts a chunk
+(after a blank line) with a block-level tag, every line outside an element starts with one,
+it carries no `markdown` attribute, and it ends, possibly several chunks later, where every
+element it opened is closed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Block-level elements Python-Markdown treats as raw HTML (a subset: those our templates use
+# and that always have a closing tag).
+BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset",
+                        "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "nav",
+                        "ol", "p", "section", "table", "ul"})
+_START = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)[\s>]")
+_OPEN = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^>]*)?(/?)>")
+_CLOSE = re.compile(r"</[a-zA-Z]")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                   "track", "wbr"})
+_TOKEN = "campus-raw-html-{}"
+_PLACEHOLDER = re.compile(r"<p>campus-raw-html-(\d+)</p>")
+_ID = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _balance(line: str) -> int:
+    """Elements a line opens minus those it closes."""
+    opened = sum(1 for name, slash in _OPEN.findall(line) if not slash and name.lower() not in _VOID)
+    return opened - len(_CLOSE.findall(line))
+
+
+def _html_group(chunks: list[str], i: int) -> int | None:
+    """End (exclusive) of the raw HTML block starting at chunks[i], or None if it is not one.
+
+    Every line outside an element must start with a block-level tag, and the block ends at
+    the end of a chunk where every element is closed.
+    """
+    depth = 0
+    for j in range(i, len(chunks)):
+        chunk = chunks[j]
+        if "markdown" in chunk:
+            return None
+        for line in chunk.split("\n"):
+            if depth == 0:
+                match = _START.match(line)
+                if not match or match.group(1) not in BLOCK_TAGS:
+                    return None
+            depth += _balance(line)
+            if depth < 0:
+                return None
+        if depth == 0:
+            return j + 1 if chunk.rstrip().endswith(">") else None
+    return None
+
+
+def protect(markdown: str) -> tuple[str, list[str]]:
+    """The Markdown with each raw HTML block replaced by a placeholder, and the blocks."""
+    chunks = markdown.split("\n\n")
+    out: list[str] = []
+    blocks: list[str] = []
+    i = 0
+    while i < len(chunks):
+        end = _html_group(chunks, i) if chunks[i].startswith("<") else None
+        if end is None:
+            out.append(chunks[i])
+            i += 1
+            continue
+        out.append(_TOKEN.format(len(blocks)))
+        blocks.append("\n\n".join(chunks[i:end]).strip("\n"))
+        i = end
+    return "\n\n".join(out), blocks
+
+
+def restore(html: str, blocks: list[str]) -> str:
+    """The converted page with each placeholder paragraph replaced by its block."""
+    if not blocks:
+        return html
+    # Markdown ends each raw block with a blank line, and strips the end of the page.
+    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))] + "\n", html).rstrip("\n")
+
+
+def anchor_ids(blocks: list[str]) -> set[str]:
+    """The ids the blocks define, which links elsewhere may point to."""
+    return {a or b for block in blocks for a, b in _ID.findall(block)}

@@ -1,0 +1,92 @@
+"""The benchmark (bench/) runs end to end on a small catalogue and reports every figure.
+
+Times are not checked (they depend on the machine); the report's shape is.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def run():
+    return _module("run")
+
+
+@pytest.fixture(scope="module")
+def report(run, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("bench")
+    return run.run([100], seed=0, workdir=workdir, serve=False, log=lambda message: None)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return files_a == files_b and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
+
+
+def test_synthetic_catalogue_is_valid_and_deterministic(tmp_path):
+    synthetic = _module("synthetic")
+    synthetic.generate(tmp_path / "a", 40, seed=3)
+    synthetic.generate(tmp_path / "b", 40, seed=3)
+    synthetic.generate(tmp_path / "c", 40, seed=4)
+    assert _same_tree(tmp_path / "a", tmp_path / "b")
+    assert not _same_tree(tmp_path / "a", tmp_path / "c")
+    check = subprocess.run([sys.executable, "-m", "generator.cli", "check", str(tmp_path / "a" / "catalogue")],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "40 fiches" in check.stdout
+    counts = {folder: len(list((tmp_path / "a" / "catalogue" / folder).glob("*.yml")))
+              for folder in ("communities", "trainings", "tools", "interventions")}
+    assert sum(counts.values()) == 40 and all(counts.values())
+
+
+def test_report_has_every_figure_for_each_size(report):
+    assert report["sizes"] == [100]
+    assert set(report["machine"]) >= {"cpus", "cpu_model", "ram_gb", "python"}
+    (result,) = report["results"]
+    assert result["records"] == 100
+    for key in ("wall_s", "cpu_s", "ms_per_record", "cpu_ms_per_record", "peak_rss_mb", "generator_s",
+                "generator_cpu_s"):
+        assert result[key] > 0, key
+    # Every generated page and record is in the output, and the floor has as many pages.
+    assert result["output_files"] > 100 and result["output_bytes"] > 100 * 1000
+    assert result["floor"]["pages"] > 100
+    assert result["floor"]["wall_s"] > 0 and result["floor"]["peak_rss_mb"] > 0
+    assert result["floor"]["output_bytes"] > 0
+    for stage in ("load+validate", "model", "render"):
+        assert stage in result["stages_s"] and stage in result["stages_cpu_s"]
+        assert 0 <= result["stage_cpu_share"][stage] < 1
+    assert 0 < result["generator_cpu_share"] < 1
+    assert "generator_cpu_share" in report["targets"]
+
+
+def test_report_prints_as_a_table_and_json(run, report, tmp_path):
+    table = run.markdown_table(report)
+    lines = table.splitlines()
+    assert lines[0].startswith("| fiches |") and "plancher" in lines[0]
+    assert lines[2].startswith("| 100 |")
+    json.loads(json.dumps(report))  # plain data only
+
+
+def test_cli_rejects_bad_sizes():
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "cent"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "--sizes" in result.stderr and "Traceback" not in result.stderr

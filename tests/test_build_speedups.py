@@ -1,0 +1,95 @@
+"""The shortcuts that make large builds fast change nothing a reader or an editor sees.
+
+- generator/passthrough.py keeps the HTML blocks of generated pages out of Python-Markdown:
+  pages must come out exactly as Markdown would have made them;
+- generator/load.py parses with libyaml when it can: data, positions and error messages
+  must be those of PyYAML's own parser.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from generator import load, passthrough
+from generator.pipeline import read_catalogue
+from generator.render import SiteRenderer, split_front_matter, written_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXTENSIONS = ["attr_list", "md_in_html", "def_list", "tables", "toc"]  # as in mkdocs.yml
+
+
+def _pages(project: Path):
+    catalogue = read_catalogue(project / "catalogue", project)
+    content = project / "content"
+    intro = (content / "index.md").read_text(encoding="utf-8")
+    return SiteRenderer(catalogue, site_url="https://campus.test/").all_pages(intro, written_pages(content))
+
+
+def _convert(text: str) -> tuple[str, list]:
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    return md.convert(text), md.toc_tokens
+
+
+@pytest.mark.parametrize("project", [ROOT, FIXTURES / "mini"], ids=["real", "mini"])
+def test_generated_pages_come_out_as_markdown_makes_them(project):
+    protected_blocks = 0
+    for page in _pages(project):
+        _, body = split_front_matter(page.text)
+        expected_html, expected_toc = _convert(body)
+        text, blocks = passthrough.protect(body)
+        html, toc = _convert(text)
+        assert passthrough.restore(html, blocks) == expected_html, page.src_uri
+        assert toc == expected_toc, page.src_uri
+        protected_blocks += len(blocks)
+    assert protected_blocks > 10  # the shortcut is actually taken
+
+
+@pytest.mark.parametrize("text", [
+    "Un paragraphe avec <strong>du HTML</strong> en ligne.\n\n<div>\nbloc\n</div>",
+    "<div markdown=\"1\">\n*Markdown* dedans\n</div>",
+    "<ul>\n<li>jamais fermée\n\n## Titre",
+    "<p>fermé</p> puis du *texte*\n\n## Titre {#ancre}",
+    "<ul>\n<li>un</li>\n\n<li>deux</li>\n</ul>\n\n- liste\n- Markdown\n\n<h3 id=\"x\">Titre</h3>",
+    "<span>en ligne</span>\n\n<hr>\n\n<table>\n<tr><td>a</td></tr>\n</table>",
+])
+def test_tricky_markdown_is_unchanged(text):
+    expected, expected_toc = _convert(text)
+    protected, blocks = passthrough.protect(text)
+    html, toc = _convert(protected)
+    assert passthrough.restore(html, blocks) == expected
+    assert toc == expected_toc
+
+
+def test_anchor_ids_of_protected_blocks():
+    _, blocks = passthrough.protect("<div id=\"a\">\n<p id='b'>x</p>\n</div>\n\ntexte")
+    assert passthrough.anchor_ids(blocks) == {"a", "b"}
+
+
+def _yaml_files():
+    files = sorted((ROOT / "catalogue").rglob("*.yml")) + sorted(FIXTURES.rglob("*.yml"))
+    assert len(files) > 50
+    return files
+
+
+def test_libyaml_and_pyyaml_give_the_same_documents_and_problems(monkeypatch):
+    assert load.CParser is not None  # the wheel ships libyaml; without it the shortcut is off
+    raw_files = [(f, f.read_bytes()) for f in _yaml_files()]
+    raw_files += [(Path(name), data) for name, data in [
+        ("alias.yml", b"a: &x 1\nb: *x\n"), ("tag.yml", b"a: !!python/object:os.system 1\n"),
+        ("dup.yml", b"a: 1\na: 2\n"), ("indent.yml", "é: \"éé\"\n  b: 2\n".encode()),
+        ("quote.yml", b"title: \"unterminated\nx: 1\n"), ("multi.yml", b"---\na: 1\n---\nb: 2\n"),
+        ("flow.yml", b"a: [1, 2\n"), ("merge.yml", b"<<: {a: 1}\n"), ("mapval.yml", b"a: b: c\n"),
+        ("dates.yml", b"a: 2024-04-31\nb: 2024-01-01 10:00:00\nc: 0o17\n"),
+        ("deep.yml", b"[" * 80 + b"1" + b"]" * 80 + b"\n"), ("at.yml", b"a: @bad\n")]]
+    fast = [load.parse_yaml(data, str(path)) for path, data in raw_files]
+    monkeypatch.setattr(load, "CParser", None)
+    slow = [load.parse_yaml(data, str(path)) for path, data in raw_files]
+    for (path, _), (doc_a, problems_a), (doc_b, problems_b) in zip(raw_files, fast, slow):
+        assert problems_a == problems_b, path
+        assert (doc_a is None) == (doc_b is None), path
+        if doc_a is not None:
+            assert (doc_a.data, doc_a.values, doc_a.keys) == (doc_b.data, doc_b.values, doc_b.keys), path
