@@ -28,8 +28,11 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"
 
 @lru_cache(maxsize=8192)  # Babel is slow and a catalogue reuses the same dates many times
 def french_date(value: dt.date | None) -> str:
-    """'10 décembre 2024'."""
-    return format_date(value, format="long", locale="fr_FR") if value else ""
+    """'10 décembre 2024'; French writes the first of the month '1er'."""
+    if not value:
+        return ""
+    text = format_date(value, format="long", locale="fr_FR")
+    return "1er" + text[1:] if value.day == 1 else text
 
 
 # One converter, reset between texts: building a Markdown instance costs as much as converting.

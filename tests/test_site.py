@@ -220,3 +220,12 @@ def test_fields_page_documents_every_field_of_every_type(mini_site):
         assert list(rows) == list(record_type.model.model_fields)
         assert {k for k, v in rows.items() if v == "oui"} == {
             name for name, info in record_type.model.model_fields.items() if info.is_required()}
+
+
+def test_french_dates():
+    import datetime as dt
+
+    from generator.present import french_date
+
+    assert french_date(dt.date(2024, 12, 10)) == "10 décembre 2024"
+    assert french_date(dt.date(2024, 11, 1)) == "1er novembre 2024"
