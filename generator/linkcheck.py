@@ -129,6 +129,8 @@ class LinkChecker:
         if site_url is None and "index.html" in self.pages:
             site_url = self.pages["index.html"].canonical
         self.site_url, self.base_path = _site_prefix(site_url)
+        self._root = site_dir.resolve()
+        self._files: dict[str, str | None] = {}
 
     def _target(self, page: str, url: str) -> tuple[str | None, str]:
         """The site path a link points to (None if external), and its fragment."""
@@ -154,13 +156,13 @@ class LinkChecker:
 
     def _file_for(self, target: str) -> str | None:
         """The site file a path names (a folder means its index.html), or None."""
-        candidates = [target] if target and not target.endswith("/") else []
-        candidates.append((target.rstrip("/") + "/index.html").lstrip("/"))
-        for candidate in candidates:
-            full = self.site_dir / candidate
-            if full.is_file() and self.site_dir.resolve() in full.resolve().parents:
-                return candidate
-        return None
+        if target not in self._files:
+            candidates = [target] if target and not target.endswith("/") else []
+            candidates.append((target.rstrip("/") + "/index.html").lstrip("/"))
+            self._files[target] = next(
+                (c for c in candidates if (self.site_dir / c).is_file()
+                 and self._root in (self.site_dir / c).resolve().parents), None)
+        return self._files[target]
 
     def check(self, external: bool = False, timeout: float = 10.0) -> Report:
         report = Report(pages=len(self.pages), checked_external=external)

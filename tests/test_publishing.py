@@ -260,7 +260,7 @@ def test_gitlab_pipeline_runs_the_readme_commands():
     assert pipeline["pages"]["script"][-1] == "mv site public"
     assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
     assert pipeline["pages"]["rules"][0]["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
-    assert pipeline["variables"]["CAMPUS_SITE_URL"].startswith("$CI_PAGES_URL")
+    assert 'export CAMPUS_SITE_URL="${CI_PAGES_URL%/}/"; fi' in " ".join(before)
     assert pipeline["variables"]["CAMPUS_REPO_URL"] == "$CI_PROJECT_URL"
     assert pipeline["default"]["cache"]["key"]["files"] == ["requirements.lock"]
     assert pipeline["variables"]["PIP_CACHE_DIR"].endswith(pipeline["default"]["cache"]["paths"][0])
@@ -302,6 +302,24 @@ def test_issue_forms_match_the_record_model(form, models):
     assert always - {"published", "updated", "sources", "summary"} <= required | FORM_ONLY
     assert "title" in required and "contact" in fields
     assert fields["consent"]["attributes"]["options"][0]["required"] is True
+
+
+@pytest.mark.parametrize("form, template", [
+    ("proposer-une-ressource.yml", "Proposer une ressource.md"),
+    ("besoin-de-facilitation.yml", "Exprimer un besoin de facilitation.md"),
+])
+def test_gitlab_issue_templates_ask_the_same_fields(form, template):
+    """On a GitLab forge, the same questions in the same order, with the same choices."""
+    data = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / form).read_text(encoding="utf-8"))
+    text = (ROOT / ".gitlab" / "issue_templates" / template).read_text(encoding="utf-8")
+    headings = re.findall(r"(?m)^### (.+?)(?: \(obligatoire\))?$", text)
+    fields = [item for item in data["body"] if item["type"] != "markdown"]
+    assert headings == [item["attributes"]["label"] for item in fields]
+    for item in fields:
+        if item["type"] == "dropdown":
+            assert " · ".join(item["attributes"]["options"]) in text, item["id"]
+        required = item.get("validations", {}).get("required", False)
+        assert (f"### {item['attributes']['label']} (obligatoire)" in text) == required, item["id"]
 
 
 # --- pre-commit -------------------------------------------------------------------------------
