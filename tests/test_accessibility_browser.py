@@ -10,6 +10,7 @@ Needs Debian's Chromium (/usr/bin/chromium) and axe-core from npm in build/axe/:
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -55,12 +56,17 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a page closed mid-transfer (its context closed) is not an error of the site
+
+
 class LocalSite:
     """A built site served on 127.0.0.1 by a thread, for the length of the session."""
 
     def __init__(self, root: Path):
         self.root = root
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+        self.server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         self.origin = f"http://127.0.0.1:{self.server.server_port}"
@@ -83,9 +89,14 @@ class LocalSite:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
+    """axe-core's script, at the version pinned in the Makefile (AXE_VERSION)."""
+    pinned = re.search(r"^AXE_VERSION := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
     if not AXE.exists():
-        pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : lancer `make test`, qui l'installe depuis npm.")
-    return AXE.read_text(encoding="utf-8")
+        pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : `make axe` (ou `make test`) l'installe depuis npm.")
+    source = AXE.read_text(encoding="utf-8")
+    if not source.startswith(f"/*! axe v{pinned}\n"):
+        pytest.fail(f"axe-core installé ≠ {pinned} épinglé dans le Makefile : `make axe`.")
+    return source
 
 
 @pytest.fixture(scope="session")
@@ -245,7 +256,8 @@ def tab_through(page, limit: int = 400) -> list[dict]:
 def test_axe_finds_no_wcag_a_or_aa_violation_and_nothing_leaves_the_site(key, site, tab, axe_source):
     tab.open(site, key)
     assert axe_violations(tab.page, axe_source) == []
-    assert tab.requests and tab.foreign_requests() == []
+    assert tab.requests, "aucune requête enregistrée"
+    assert tab.foreign_requests() == []
     assert tab.context.cookies() == [] and tab.page.evaluate("document.cookie") == ""
 
 
