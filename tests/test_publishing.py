@@ -218,7 +218,12 @@ def test_github_workflow_runs_the_readme_commands():
     commands = readme_ci_commands()
     # Pull requests and main: check (as annotations), build strictly, check links, in that order.
     assert ordered_runs(build, commands[:4]) == [
-        "make install", ".venv/bin/campus check --format github", "make site", ".venv/bin/campus links site"]
+        "make install", ".venv/bin/campus check --format github", "make site",
+        ".venv/bin/campus links site $EXTERNAL"]
+    # External links only when asked: a manual run's option, empty otherwise.
+    links_step = next(s for s in jobs["build"]["steps"] if s.get("run", "").startswith(".venv/bin/campus links"))
+    assert links_step["env"]["EXTERNAL"] == "${{ inputs.external && '--external' || '' }}"
+    assert triggers["workflow_dispatch"]["inputs"]["external"]["default"] is False
     assert "make test" in run_lines(jobs["test"]["steps"])
     # Reproducible: the build date is the last commit's, set before anything is built.
     env_step = next(s for s in jobs["build"]["steps"] if "SOURCE_DATE_EPOCH" in s.get("run", ""))
