@@ -216,9 +216,26 @@ FOCUS_STATE = """() => {
     if (!el || el === document.body) return null;
     const style = getComputedStyle(el);
     const width = parseFloat(style.outlineWidth) || 0;
+    // Contrast of the outline with the element's own background or, the outline being drawn outside it,
+    // its parents' background: the better of the two must reach 3:1 (WCAG 1.4.11).
+    const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+                                              .reduce((sum, v, i) => sum + v * [.2126, .7152, .0722][i], 0);
+    let behind = [255, 255, 255];
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const bg = rgb(getComputedStyle(node).backgroundColor);
+      if (bg.length >= 3 && (bg.length === 3 || bg[3] > .5)) { behind = bg.slice(0, 3); break; }
+    }
+    const ratio = (one, two) => { const [a, b] = [luminance(one), luminance(two)].sort((x, y) => y - x);
+                                   return (a + .05) / (b + .05); };
+    const own = rgb(style.backgroundColor);
+    const contrast = Math.max(ratio(rgb(style.outlineColor), behind),
+                              own.length === 3 || own[3] > .5 ? ratio(rgb(style.outlineColor), own.slice(0, 3)) : 0);
     return {tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60),
             href: el.getAttribute('href'), key: el.dataset.campusKey || null,
-            outline: style.outlineStyle !== 'none' && width >= 2 && style.outlineColor !== 'rgba(0, 0, 0, 0)',
+            outline: style.outlineStyle !== 'none' && width >= 2 && style.outlineColor !== 'rgba(0, 0, 0, 0)'
+                     && contrast >= 3,
+            contrast: Math.round(contrast * 100) / 100,
             onScreen: (() => { const r = el.getBoundingClientRect();
                                return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth
                                       && r.bottom > 0 && r.top < innerHeight && style.visibility !== 'hidden'; })(),
@@ -446,8 +463,13 @@ def test_viewport_zoom_focus_and_privacy_checks_fail_on_a_broken_page(browser, b
         narrow.page.set_viewport_size(DESKTOP)
         enlarge_text(narrow.page)
         assert any("campus-broken-clip" in lost for lost in clipped_text(narrow.page))
-        narrow.page.add_style_tag(content="a:focus-visible, :focus-visible { outline: none !important; }")
         narrow.page.keyboard.press("Tab")
+        assert narrow.page.evaluate(FOCUS_STATE)["outline"] is True
+        # An outline that is not there, or too faint against the background, is not a visible focus.
+        narrow.page.add_style_tag(content=":focus-visible { outline: none !important; }")
+        assert narrow.page.evaluate(FOCUS_STATE)["outline"] is False
+        narrow.page.add_style_tag(content="body, .md-skip:focus-visible { outline: 3px solid #777 !important;"
+                                          " background: #767676 !important; }")
         assert narrow.page.evaluate(FOCUS_STATE)["outline"] is False
     finally:
         narrow.close()
