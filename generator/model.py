@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from heapq import merge
+from itertools import chain
+from typing import Iterator
 
 from . import records as r
 from .validate import Located, ValidCatalogue
@@ -104,35 +107,66 @@ def build_catalogue(valid: ValidCatalogue) -> Catalogue:
     groups: dict[frozenset, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:  # already in sort order
         groups[frozenset(entry.record.themes)][entry.type].append(entry)
+    rankings: dict = {}
+    overlaps: dict = {}
     for entry in entries:
-        entry.related = _related(entry, groups)
+        entry.related = _related(entry, groups, rankings, overlaps)
     return Catalogue(entries, valid.themes, valid.organisations, valid.sources, by_id, by_theme)
 
 
-def _related(entry: Entry, groups: dict[frozenset, dict[str, list[Entry]]]) -> list[Entry]:
+class _Ranking:
+    """Every entry sharing themes with a theme set, best first for one record type.
+
+    Most shared themes first; within a level, that type first, then alphabetical. The order
+    is merged lazily from the groups' sorted lists and shared by all the entries with the
+    same themes and type, so each entry only reads as far as it needs.
+    """
+
+    def __init__(self, overlaps: list[tuple[int, dict[str, list[Entry]]]], type_name: str):
+        levels: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
+        for overlap, by_type in overlaps:
+            for other_type, members in by_type.items():
+                levels[overlap][other_type != type_name].append(members)
+        self._source = chain.from_iterable(
+            chain(merge(*same, key=_sort_key), merge(*others, key=_sort_key))
+            for _, (same, others) in sorted(levels.items(), reverse=True))
+        self._read: list[Entry] = []
+
+    def __iter__(self) -> Iterator[Entry]:
+        index = 0
+        while True:
+            if index == len(self._read):
+                following = next(self._source, None)
+                if following is None:
+                    return
+                self._read.append(following)
+            yield self._read[index]
+            index += 1
+
+
+def _related(entry: Entry, groups: dict[frozenset, dict[str, list[Entry]]],
+             rankings: dict[tuple[frozenset, str], _Ranking],
+             overlaps: dict[frozenset, list[tuple[int, dict[str, list[Entry]]]]]) -> list[Entry]:
     """Entries sharing the most themes with `entry`, not already linked to it.
 
-    Entries are grouped by their set of themes, so the cost per entry grows with the number
-    of distinct theme combinations, not with the size of the catalogue.
+    Entries are grouped by their set of themes and ranked once per theme set and type
+    (`rankings`, `overlaps` are caches shared by all entries), so the cost per entry does not
+    grow with the size of the catalogue.
     """
     mine = frozenset(entry.record.themes)
     if not mine:
         return []
+    key = (mine, entry.type)
+    if key not in rankings:
+        if mine not in overlaps:
+            overlaps[mine] = [(len(themes & mine), by_type) for themes, by_type in groups.items()
+                              if themes & mine]
+        rankings[key] = _Ranking(overlaps[mine], entry.type)
     linked = {e.id for items in entry.links.values() for e in items} | {entry.id}
-    wanted = RELATED_LIMIT + len(linked)
-    by_overlap: dict[int, list[Entry]] = defaultdict(list)
-    for themes, by_type in groups.items():
-        overlap = len(themes & mine)
-        if overlap:
-            for members in by_type.values():
-                by_overlap[overlap].extend(members[:wanted])
     related: list[Entry] = []
-    for overlap in sorted(by_overlap, reverse=True):
-        # Same type first, then alphabetical, within each level of shared themes.
-        same_level = sorted(by_overlap[overlap], key=lambda e: (e.type != entry.type, _sort_key(e)))
-        for other in same_level:
-            if other.id not in linked:
-                related.append(other)
-                if len(related) == RELATED_LIMIT:
-                    return related
+    for other in rankings[key]:
+        if other.id not in linked:
+            related.append(other)
+            if len(related) == RELATED_LIMIT:
+                break
     return related

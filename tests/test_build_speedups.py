@@ -93,3 +93,23 @@ def test_libyaml_and_pyyaml_give_the_same_documents_and_problems(monkeypatch):
         assert (doc_a is None) == (doc_b is None), path
         if doc_a is not None:
             assert (doc_a.data, doc_a.values, doc_a.keys) == (doc_b.data, doc_b.values, doc_b.keys), path
+
+
+def test_related_resources_follow_their_definition_on_a_large_catalogue(tmp_path):
+    """Related resources: most shared themes first, then the same type, then alphabetical,
+    never the entry itself nor what it already links to; computed by brute force here."""
+    import importlib.util
+
+    from generator.model import RELATED_LIMIT, _sort_key
+
+    spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "bench" / "synthetic.py")
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    synthetic.generate(tmp_path, 400, seed=1)
+    catalogue = read_catalogue(tmp_path / "catalogue", tmp_path)
+    for entry in catalogue.entries:
+        mine = set(entry.record.themes)
+        linked = {e.id for items in entry.links.values() for e in items} | {entry.id}
+        candidates = [e for e in catalogue.entries if mine & set(e.record.themes) and e.id not in linked]
+        candidates.sort(key=lambda e: (-len(mine & set(e.record.themes)), e.type != entry.type, _sort_key(e)))
+        assert [e.id for e in entry.related] == [e.id for e in candidates[:RELATED_LIMIT]], entry.id
