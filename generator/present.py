@@ -57,7 +57,17 @@ def relative_url(from_url: str, to_url: str) -> str:
     """Link from one directory-style page URL to another ('' is the home page)."""
     if from_url == to_url:
         return "./"
-    path = posixpath.relpath("/" + to_url, "/" + (from_url or ""))
+    start = [part for part in (from_url or "").split("/") if part and part != "."]
+    target = [part for part in to_url.split("/") if part and part != "."]
+    if ".." in start or ".." in target:
+        path = posixpath.relpath("/" + to_url, "/" + (from_url or ""))
+    else:  # the same as posixpath.relpath, several times faster (pages hold thousands of links)
+        common = 0
+        for a, b in zip(start, target):
+            if a != b:
+                break
+            common += 1
+        path = "/".join([".."] * (len(start) - common) + target[common:]) or "."
     return "./" if path == "." else (path.rstrip("/") + "/" if to_url.endswith("/") or not to_url else path)
 
 

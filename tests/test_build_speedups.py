@@ -113,3 +113,26 @@ def test_related_resources_follow_their_definition_on_a_large_catalogue(tmp_path
         candidates = [e for e in catalogue.entries if mine & set(e.record.themes) and e.id not in linked]
         candidates.sort(key=lambda e: (-len(mine & set(e.record.themes)), e.type != entry.type, _sort_key(e)))
         assert [e.id for e in entry.related] == [e.id for e in candidates[:RELATED_LIMIT]], entry.id
+
+
+def test_relative_links_match_posixpath():
+    """present.relative_url takes a shortcut around posixpath.relpath; links must not change."""
+    import posixpath
+    import random
+
+    from generator.present import relative_url
+
+    def reference(from_url: str, to_url: str) -> str:
+        if from_url == to_url:
+            return "./"
+        path = posixpath.relpath("/" + to_url, "/" + (from_url or ""))
+        return "./" if path == "." else (path.rstrip("/") + "/" if to_url.endswith("/") or not to_url else path)
+
+    rng = random.Random(0)
+    parts = ["communautes", "outils", "x", "index.html", "feed.xml", "", ".", ".."]
+    pairs = [("", ""), ("", "outils/"), ("outils/x/", ""), ("outils/x/", "outils/"), ("a/b/", "a/b/c.json")]
+    for _ in range(5000):
+        urls = ["/".join(rng.choice(parts) for _ in range(rng.randint(0, 3))) + rng.choice(["", "/"])
+                for _ in range(2)]
+        pairs.append((urls[0], urls[1]))
+    assert [relative_url(a, b) for a, b in pairs] == [reference(a, b) for a, b in pairs]
