@@ -235,28 +235,28 @@ def markdown_table(report: dict) -> str:
     results = report["results"]
     stages = [s for s in STAGES if any(s in r["stages_cpu_s"] for r in results)]
     stages += sorted({s for r in results for s in r["stages_cpu_s"]} - set(stages))
-    head = (["fiches", "durée (CPU)", "ms/fiche (CPU)", "mémoire max", "sortie"] + stages
-            + ["générateur", "plancher : durée (CPU), mémoire"])
+    head = (["records", "wall (CPU)", "ms/record (CPU)", "peak memory", "output"] + stages
+            + ["generator", "floor: wall (CPU), memory"])
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in results:
         row = [f"{r['records']:,}".replace(",", " "), f"{r['wall_s']:.1f} s ({r['cpu_s']:.1f} s)",
                f"{r['ms_per_record']:.2f} ({r['cpu_ms_per_record']:.2f})",
-               f"{r['peak_rss_mb']:.0f} Mo", f"{r['output_bytes'] / 2**20:.0f} Mo ({r['output_files']} fichiers)"]
+               f"{r['peak_rss_mb']:.0f} MB", f"{r['output_bytes'] / 2**20:.0f} MB ({r['output_files']} files)"]
         row += [_pct(r["stage_cpu_share"].get(s, 0.0)) for s in stages]
         row += [_pct(r["generator_cpu_share"]),
-                f"{r['floor']['wall_s']:.1f} s ({r['floor']['cpu_s']:.1f} s), {r['floor']['peak_rss_mb']:.0f} Mo"]
+                f"{r['floor']['wall_s']:.1f} s ({r['floor']['cpu_s']:.1f} s), {r['floor']['peak_rss_mb']:.0f} MB"]
         lines.append("| " + " | ".join(row) + " |")
     text = "\n".join(lines) + "\n"
     loads = ", ".join(f"{r['load_average']:.1f}" for r in results)
-    text += f"\nParts de chaque étape en temps CPU ; charge moyenne de la machine avant chaque build : {loads}.\n"
+    text += (f"\nStage columns: share of the build's CPU time. Load average before each build: {loads}.\n")
     if report.get("serve"):
         s = report["serve"]
-        text += (f"\n`mkdocs serve` sur {s['records']} fiches : une fiche modifiée apparaît en "
-                 f"{s['latency_s']:.1f} s (premier build : {s['first_build_s']:.1f} s).\n")
+        text += (f"\n`mkdocs serve` on {s['records']} records: an edited record shows after "
+                 f"{s['latency_s']:.1f} s (first build: {s['first_build_s']:.1f} s).\n")
     if report.get("targets"):
-        text += "\n| objectif | mesure | cible | atteint |\n|---|---:|---:|:---:|\n"
+        text += "\n| target | measured | limit | met |\n|---|---:|---:|:---:|\n"
         for name, c in report["targets"].items():
-            text += f"| {name} | {c['value']} | {c['target']} | {'oui' if c['met'] else 'non'} |\n"
+            text += f"| {name} | {c['value']} | {c['target']} | {'yes' if c['met'] else 'no'} |\n"
     return text
 
 
@@ -269,14 +269,14 @@ def run(sizes=DEFAULT_SIZES, seed: int = 0, workdir: Path | None = None, serve: 
     try:
         results = []
         for n in sizes:
-            log(f"… {n} fiches")
+            log(f"… {n} records")
             results.append(bench_size(n, workdir, seed))
-            log(f"  {results[-1]['wall_s']:.1f} s, {results[-1]['peak_rss_mb']:.0f} Mo, "
-                f"plancher {results[-1]['floor']['wall_s']:.1f} s")
+            log(f"  {results[-1]['wall_s']:.1f} s, {results[-1]['peak_rss_mb']:.0f} MB, "
+                f"floor {results[-1]['floor']['wall_s']:.1f} s")
         serve_result = None
         if serve:
             import serve_latency
-            log("… mkdocs serve sur 1000 fiches")
+            log("… mkdocs serve on 1000 records")
             serve_result = serve_latency.measure(workdir / "serve", 1000, seed)
         report = {"machine": machine(), "seed": seed, "sizes": list(sizes), "results": results,
                   "serve": serve_result, "targets": check_targets(results, serve_result)}
@@ -299,9 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
-        parser.error("--sizes: des nombres séparés par des virgules, par exemple 100,1000")
+        parser.error("--sizes: comma-separated numbers, e.g. 100,1000")
     if not sizes or min(sizes) < 4:
-        parser.error("--sizes: au moins 4 fiches par taille")
+        parser.error("--sizes: at least 4 records per size")
     report = run(sizes, args.seed, args.workdir, serve=not args.no_serve, log=lambda m: print(m, file=sys.stderr))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

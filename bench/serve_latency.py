@@ -50,12 +50,12 @@ def wait_for(url: str, text: str, timeout: float, proc: subprocess.Popen, poll: 
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if proc.poll() is not None:
-            raise RuntimeError(f"mkdocs serve s'est arrêté (code {proc.returncode})")
+            raise RuntimeError(f"mkdocs serve stopped (exit code {proc.returncode})")
         body = fetch(url)
         if body is not None and text in body:
             return time.perf_counter() - start
         time.sleep(poll)
-    raise TimeoutError(f"{url} n'a pas montré « {text} » en {timeout:.0f} s")
+    raise TimeoutError(f"{url} did not show {text!r} within {timeout:.0f} s")
 
 
 def measure(workdir: Path, records: int = 1000, seed: int = 0, timeout: float = 600.0) -> dict:

@@ -80,7 +80,7 @@ def test_report_has_every_figure_for_each_size(report):
 def test_report_prints_as_a_table_and_json(run, report, tmp_path):
     table = run.markdown_table(report)
     lines = table.splitlines()
-    assert lines[0].startswith("| fiches |") and "plancher" in lines[0]
+    assert lines[0].startswith("| records |") and "floor" in lines[0]
     assert lines[2].startswith("| 100 |")
     json.loads(json.dumps(report))  # plain data only
 
