@@ -14,6 +14,7 @@ import yaml
 
 from . import exports, feed, jsonld
 from . import records as r
+from .fields import field_tables
 from .model import Catalogue
 from .present import Presenter, relative_url, render_markdown
 from .timings import stage
@@ -154,6 +155,10 @@ class SiteRenderer:
         with stage("render"):
             pages = self.record_pages() + self.listing_pages() + self.theme_pages()
             pages.append(self.home_page(intro_markdown))
+            pages.append(self._page("champs-des-fiches.md", "fields.md.jinja",
+                                    {"title": "Champs des fiches", "description":
+                                     "Les champs de chaque type de fiche du catalogue, pour les éditeurs."},
+                                    tables=field_tables()))
             pages += self.open_data_pages()
             pages.append(self.site_map({k: v for k, v in {**(written_pages or {}), "donnees.md": "Données ouvertes",
                                                           "nouveautes.md": "Nouveautés"}.items() if k != "index.md"}))
