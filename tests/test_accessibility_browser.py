@@ -116,6 +116,8 @@ class Tab:
         self.context.on("request", lambda request: self.requests.append(request.url))
         self.context.route("**/*", self._only_local)
         self.page = self.context.new_page()
+        self.errors: list[str] = []  # uncaught JavaScript errors (Material's, search's, campus-a11y.js)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _only_local(self, route):
         if is_local(route.request.url, self.origin):
@@ -131,6 +133,8 @@ class Tab:
         self.page.goto(site.url(site.path_of(key)))
         if key in SEARCH_PAGES:
             wait_for_search(self.page)
+        if key == "recherche-facette":
+            show_facets(self.page)
 
     def close(self):
         self.context.close()
@@ -142,6 +146,15 @@ def wait_for_search(page) -> None:
         const text = document.querySelector(selector)?.textContent || "";
         return text && !text.startsWith("Chargement") && document.querySelector('#campus-results > li');
     }""", arg=SEARCH_STATUS, timeout=15000)
+
+
+def show_facets(page) -> None:
+    """Show the search page's facets (opened by a button when they load on demand)."""
+    first_box = page.locator("#campus-facets input[type=checkbox]").first
+    toggle = page.locator("#campus-facets-toggle")
+    if toggle.count() and toggle.is_visible() and not first_box.is_visible():
+        toggle.click()
+    first_box.wait_for(state="visible", timeout=15000)
 
 
 def is_local(url: str, origin: str) -> bool:
@@ -185,9 +198,12 @@ def horizontal_overflow(page) -> int:
 def enlarge_text(page, factor: int = 2) -> None:
     """Text zoom, as the browser's font size setting does it (rem, em and em media queries follow),
     then reload the page."""
+    size = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    before = page.evaluate(size)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 16 * factor, "fixed": 13 * factor}})
     page.reload()
+    assert page.evaluate(size) >= before * factor * 0.95, "le texte n'a pas été agrandi"
 
 
 def clipped_text(page) -> list[str]:
@@ -275,6 +291,7 @@ def test_axe_finds_no_wcag_a_or_aa_violation_and_nothing_leaves_the_site(key, si
     assert axe_violations(tab.page, axe_source) == []
     assert tab.requests, "aucune requête enregistrée"
     assert tab.foreign_requests() == []
+    assert tab.errors == []
     assert tab.context.cookies() == [] and tab.page.evaluate("document.cookie") == ""
 
 
@@ -288,6 +305,8 @@ def test_no_sideways_scrolling_at_360_px_and_nothing_lost_with_text_at_200_perce
         enlarge_text(tab.page)
         if key in SEARCH_PAGES:
             wait_for_search(tab.page)
+        if key == "recherche-facette":
+            show_facets(tab.page)
         assert horizontal_overflow(tab.page) == 0, "défilement horizontal avec le texte à 200 %"
         assert clipped_text(tab.page) == []
         assert tab.foreign_requests() == []
@@ -304,6 +323,7 @@ def test_searching_and_filtering_only_talk_to_the_site_and_set_no_cookie(site, t
     box.press("Enter")
     page.wait_for_url("**/recherche/?q=facilitation")
     wait_for_search(page)
+    show_facets(page)
     page.locator("#campus-facets input[type=checkbox]").first.check()
     page.wait_for_url("**/recherche/?q=facilitation&*")
     wait_for_search(page)
