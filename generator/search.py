@@ -36,7 +36,8 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the message says why, in French."""
 
 
-_TEXT = re.compile(r">([^<]+)<")
+# An apostrophe in text, not in a tag: the next angle bracket after it opens a tag.
+_IN_TEXT = re.compile(f"[{_APOSTROPHE_CHARS}](?=[^<>]*<)")
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_H1 = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.S)
 
@@ -57,7 +58,28 @@ def normalise(page: str) -> str:
                 f'data-pagefind-meta="title[data-campus-title]">{inner}</h1>')
 
     page = _FIRST_H1.sub(title, page, count=1)
-    return _TEXT.sub(lambda m: ">" + m.group(1).translate(_APOSTROPHES) + "<", page)
+    return _IN_TEXT.sub("'", page)
+
+
+def _write(target: Path, page: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(normalise(page), encoding="utf-8")
+
+
+def indexed_part(page: str) -> str | None:
+    """The part of a built page that Pagefind needs: the element marked data-pagefind-body
+    (theme/main.html puts it around the content, inside Material's <article>), in a bare
+    document. Pagefind would ignore the rest (header, navigation, footer, scripts), but reading
+    and copying it costs time at 10,000 pages. None when the page has no such element."""
+    marker = page.find(" data-pagefind-body")
+    if marker == -1:
+        return None
+    start = page.rfind("<", 0, marker)
+    end = page.find("</article>", marker)
+    if start == -1 or end == -1:
+        return page
+    return ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title></title></head><body>'
+            + page[start:end] + "</body></html>")
 
 
 def build_search_index(site_dir: Path) -> Path:
@@ -67,10 +89,16 @@ def build_search_index(site_dir: Path) -> Path:
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
         scratch_dir = Path(scratch)
+        unmarked: list[Path] = []
         for page in sorted(site_dir.rglob("*.html")):
-            target = scratch_dir / page.relative_to(site_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(normalise(page.read_text(encoding="utf-8")), encoding="utf-8")
+            part = indexed_part(page.read_text(encoding="utf-8"))
+            if part is None:
+                unmarked.append(page)
+            else:
+                _write(scratch_dir / page.relative_to(site_dir), part)
+        if len(unmarked) == sum(1 for _ in site_dir.rglob("*.html")):  # nothing marked: whole pages
+            for page in unmarked:
+                _write(scratch_dir / page.relative_to(site_dir), page.read_text(encoding="utf-8"))
         command = [sys.executable, "-m", "pagefind", "--site", str(scratch_dir), "--output-path", str(out),
                    "--force-language", LANGUAGE, "--silent"]
         try:

@@ -211,7 +211,14 @@ def test_facet_combined_with_text_by_keyboard_and_in_the_url(tab, mini):
     type_query(tab, "facilitation")
     everything = results(tab)
     assert {"Communauté", "Formation"} <= {r["type"] for r in everything}
+    assert not tab.locator("#campus-facets").is_visible()  # facets load on demand
+    toggle = tab.locator("#campus-facets-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.focus()
+    tab.keyboard.press("Enter")
     box = facet_box(tab, "type", "Communauté")
+    box.wait_for()
+    assert toggle.get_attribute("aria-expanded") == "true"
     count = tab.locator(f'label[for="{box.get_attribute("id")}"] .campus-facet__count').inner_text()
     box.focus()
     tab.keyboard.press("Space")
@@ -264,7 +271,7 @@ def test_search_page_at_360_px(chromium, mini):
     context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
     page = context.new_page()
     try:
-        page.goto(mini.url("recherche/?q=facilitation"))
+        page.goto(mini.url("recherche/?q=facilitation&type=Formation"))
         wait_for_status(page, "« facilitation »")
         assert page.locator("#campus-search-q").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360

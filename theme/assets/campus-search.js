@@ -12,7 +12,7 @@ const FACETS = [
   ["lieu", "Lieu"],
 ];
 const PAGE_SIZE = 20;
-const DEBOUNCE_MS = 60;
+const DEBOUNCE_MS = 100;
 
 const input = document.getElementById("campus-search-q");
 const statusBox = document.getElementById("campus-search-status");
@@ -20,6 +20,8 @@ const facetsForm = document.getElementById("campus-facets");
 const resultsList = document.getElementById("campus-results");
 const moreButton = document.getElementById("campus-more");
 const page = document.getElementById("campus-search-page");
+const toggle = document.getElementById("campus-facets-toggle");
+const layout = facetsForm.parentElement;
 
 const state = { q: "", filters: Object.fromEntries(FACETS.map(([name]) => [name, new Set()])) };
 let pagefind = null;
@@ -48,10 +50,24 @@ function writeUrl() {
 
 // --- queries ------------------------------------------------------------------------------
 
-// Pagefind splits words on the straight apostrophe, not on the typographic one (the index
-// is built with the same normalisation, see generator/search.py).
-function normalise(text) {
-  return text.replace(/[\u2019\u02bc]/g, "'").trim();
+// French words found on nearly every page: searching them costs much and narrows nothing.
+const STOP_WORDS = new Set(["a", "à", "au", "aux", "avec", "d", "dans", "de", "des", "du", "en", "et", "l", "la",
+  "le", "les", "ou", "par", "pour", "sur", "un", "une"]);
+
+// What is sent to Pagefind: the typographic apostrophe made straight (Pagefind splits words
+// on the straight one only; the index is built the same way, see generator/search.py),
+// without stop words (unless there is nothing else), and without a
+// last word of one or two letters still being typed (Pagefind expands the last word as a
+// prefix, and a one-letter prefix matches most of the index).
+function searchTerm(text) {
+  const typed = text.replace(/[\u2019\u02bc]/g, "'");
+  let words = typed.split(/[\s']+/).filter(Boolean);
+  const meaningful = words.filter((w) => !STOP_WORDS.has(w.toLowerCase()));
+  if (meaningful.length) words = meaningful;
+  const stillTyping = !/\s$/.test(typed);
+  if (stillTyping && words.length > 1 && words[words.length - 1].length < 3) words = words.slice(0, -1);
+  if (stillTyping && words.length === 1 && words[0].length < 2) words = [];
+  return words.join(" ");
 }
 
 function filterOptions(except) {
@@ -69,9 +85,9 @@ function hasFilters() {
 async function run() {
   if (!pagefind) return; // start() runs the first query once Pagefind is loaded
   const mine = ++sequence;
-  const term = normalise(state.q);
+  const term = searchTerm(state.q);
   if (!term && !hasFilters()) {
-    updateFacets(await pagefind.filters());
+    if (checkboxes.size) updateFacets(await pagefind.filters());
     resultsList.replaceChildren();
     moreButton.hidden = true;
     statusBox.textContent = "Tapez quelques mots dans le champ de recherche, ou choisissez des filtres.";
@@ -105,9 +121,33 @@ async function showMore(mine) {
   moreButton.hidden = pending.length === 0;
 }
 
+// One search at a time: keys typed while a search runs wait for it, then only the latest
+// query runs (searches cannot be cancelled, and on a large site each takes a while).
+let running = false;
+let again = false;
+
 function schedule(delay) {
   clearTimeout(timer);
-  timer = setTimeout(() => run().catch(failed), delay);
+  timer = setTimeout(kick, delay);
+}
+
+async function kick() {
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
+  try {
+    await run();
+  } catch (error) {
+    failed(error);
+  } finally {
+    running = false;
+  }
+  if (again) {
+    again = false;
+    kick();
+  }
 }
 
 // --- rendering ----------------------------------------------------------------------------
@@ -252,7 +292,9 @@ async function start() {
     input.addEventListener("input", () => {
       state.q = input.value;
       writeUrl();
-      if (pagefind && normalise(state.q)) pagefind.preload(normalise(state.q));
+      // Preloading a one- or two-letter prefix would fetch a large part of the index.
+      const term = searchTerm(state.q);
+      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term);
       schedule(DEBOUNCE_MS);
     });
     input.form.addEventListener("submit", (event) => {
@@ -276,8 +318,24 @@ async function start() {
   pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
   await pagefind.options({ excerptLength: 30 });
   pagefind.init();
-  buildFacets(await pagefind.filters());
-  await run();
+  toggle.addEventListener("click", () => openFacets().catch(failed));
+  if (hasFilters()) await openFacets(); // a shared URL with filters shows them at once
+  else toggle.hidden = false;
+  await kick();
+}
+
+// The facets are loaded on demand: their data (every filter value with its pages) would
+// double what the search page costs to open on a large site, and while they are loaded each
+// search also counts them.
+async function openFacets() {
+  const hadFocus = document.activeElement === toggle;
+  toggle.setAttribute("aria-expanded", "true");
+  if (!checkboxes.size) buildFacets(await pagefind.filters());
+  toggle.hidden = true;
+  layout.classList.add("campus-search-layout--facets");
+  if (hadFocus) facetsForm.querySelector("input")?.focus(); // keyboard users land in the facets
+  if (state.q.trim() || hasFilters()) await kick();
+  else updateFacets(await pagefind.filters());
 }
 
 start().catch(failed);
