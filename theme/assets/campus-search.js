@@ -85,7 +85,8 @@ function hasFilters() {
 async function run() {
   if (!pagefind) return; // start() runs the first query once Pagefind is loaded
   const mine = ++sequence;
-  const term = searchTerm(state.q);
+  const typed = state.q.trim(); // the status names the query these results are for
+  const term = searchTerm(typed);
   if (!term && !hasFilters()) {
     if (checkboxes.size) updateFacets(await pagefind.filters());
     resultsList.replaceChildren();
@@ -109,7 +110,7 @@ async function run() {
   resultsList.replaceChildren();
   await showMore(mine);
   if (mine !== sequence) return;
-  announce(search.results.length, term);
+  announce(search.results.length, term, typed);
 }
 
 async function showMore(mine) {
@@ -199,8 +200,8 @@ function activeFiltersText() {
   return parts.join(" ; ");
 }
 
-function announce(count, term) {
-  const what = term ? ` pour « ${state.q.trim()} »` : "";
+function announce(count, term, typed) {
+  const what = term ? ` pour « ${typed} »` : "";
   const filters = hasFilters() ? ` (filtres : ${activeFiltersText()})` : "";
   if (count > 0) {
     statusBox.textContent = `${plural(count, "résultat", "résultats")}${what}${filters}.`;
