@@ -39,13 +39,27 @@ TEMPLATE_PAGES = {
     "plan-du-site": "plan-du-site/",
     "page-404": "404.html",
 }
+TEMPLATES = ROOT / "theme" / "campus"
+# Generated pages of their own template (added by the open data, fields and news features).
+OTHER_PAGES = {key: path for template, key, path in [
+    ("donnees.md.jinja", "donnees", "donnees/"),
+    ("fields.md.jinja", "champs-des-fiches", "champs-des-fiches/"),
+    ("nouveautes.md.jinja", "nouveautes", "nouveautes/"),
+] if (TEMPLATES / template).exists()}
 WRITTEN_PAGES = {f"page-{p.stem}": f"{p.stem}/" for p in sorted((ROOT / "content").glob("*.md"))
                  if p.name != "index.md"}
 # The search page (theme/campus/search.md.jinja) with results, and narrowed by a facet.
 SEARCH_PAGES = ({"recherche-resultats": "recherche/?q=facilitation",
                  "recherche-facette": "recherche/?q=facilitation&type=Formation"}
-                if (ROOT / "theme" / "campus" / "search.md.jinja").exists() else {})
-AUDITED = {**TEMPLATE_PAGES, **WRITTEN_PAGES, **SEARCH_PAGES}
+                if (TEMPLATES / "search.md.jinja").exists() else {})
+AUDITED = {**TEMPLATE_PAGES, **OTHER_PAGES, **WRITTEN_PAGES, **SEARCH_PAGES}
+# Which audited page shows each page template of theme/campus/ (a new template must join the audit).
+AUDITED_BY_TEMPLATE = {
+    "home.md.jinja": "accueil", "listing.md.jinja": "liste-formations", "theme.md.jinja": "thematique",
+    "themes.md.jinja": "thematiques", "site-map.md.jinja": "plan-du-site", "search.md.jinja": "recherche-resultats",
+    "donnees.md.jinja": "donnees", "fields.md.jinja": "champs-des-fiches", "nouveautes.md.jinja": "nouveautes",
+    **{f"{info.name}.md.jinja": f"fiche-{info.name}" for info in RECORD_TYPES.values()},
+}
 SEARCH_STATUS = "#campus-search-status"
 
 
@@ -176,16 +190,22 @@ def tab(browser, site):
 
 # --- the checks, as functions so the broken fixture can show that they fail ------------------------
 
-def axe_violations(page, axe_source: str) -> list[str]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the loaded page, one readable line per node."""
-    page.add_script_tag(content=axe_source)
+# The rules whose outcome changes with the layout, run again at 360 px.
+LAYOUT_RULES = ["scrollable-region-focusable", "color-contrast", "link-in-text-block", "aria-hidden-focus"]
+
+
+def axe_violations(page, axe_source: str, rules: list[str] | None = None) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the loaded page (or those of `rules` only),
+    one readable line per node."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
     violations = page.evaluate(
-        """async (tags) => {
-             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                     resultTypes: ['violations']});
+        """async (only) => {
+             const result = await axe.run(document, {runOnly: only, resultTypes: ['violations']});
              return result.violations.map(v => v.nodes.map(n =>
                `${v.id} (${v.impact}): ${v.help} — ${n.target.join(' ')} — ${n.failureSummary}`)).flat();
-           }""", WCAG_TAGS)
+           }""", only)
     return violations
 
 
@@ -285,6 +305,13 @@ def tab_through(page, limit: int = 400) -> list[dict]:
 
 # --- audits of every template -----------------------------------------------------------------------
 
+def test_every_page_template_is_audited():
+    templates = {p.name for p in TEMPLATES.glob("*.jinja") if not p.name.startswith("_")}
+    unknown = templates - AUDITED_BY_TEMPLATE.keys()
+    assert unknown == set(), "modèles de page à ajouter à l'audit (AUDITED_BY_TEMPLATE) : " + ", ".join(sorted(unknown))
+    assert {AUDITED_BY_TEMPLATE[name] for name in templates} <= AUDITED.keys()
+
+
 @pytest.mark.parametrize("key", sorted(AUDITED))
 def test_axe_finds_no_wcag_a_or_aa_violation_and_nothing_leaves_the_site(key, site, tab, axe_source):
     tab.open(site, key)
@@ -296,11 +323,12 @@ def test_axe_finds_no_wcag_a_or_aa_violation_and_nothing_leaves_the_site(key, si
 
 
 @pytest.mark.parametrize("key", sorted(AUDITED))
-def test_no_sideways_scrolling_at_360_px_and_nothing_lost_with_text_at_200_percent(key, browser, site):
+def test_no_sideways_scrolling_at_360_px_and_nothing_lost_with_text_at_200_percent(key, browser, site, axe_source):
     tab = Tab(browser, site.origin, NARROW)
     try:
         tab.open(site, key)
         assert horizontal_overflow(tab.page) == 0, "défilement horizontal à 360 px"
+        assert axe_violations(tab.page, axe_source, LAYOUT_RULES) == []
         tab.page.set_viewport_size(DESKTOP)
         enlarge_text(tab.page)
         if key in SEARCH_PAGES:

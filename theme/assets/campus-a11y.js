@@ -36,3 +36,32 @@
   });
   sync();
 })();
+
+// Content that scrolls sideways inside itself (a wide table on a narrow screen or with enlarged text)
+// must be reachable by keyboard to be scrolled (WCAG 2.1.1): such a box becomes focusable and is named
+// after the heading it comes under; it goes back to normal when it fits again.
+(() => {
+  const headings = () => [...document.querySelectorAll("#contenu h1, #contenu h2, #contenu h3")];
+  const headingBefore = (el) => headings().filter((h) => h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
+  const mark = () => {
+    for (const box of document.querySelectorAll(".md-typeset table, .md-typeset .md-typeset__scrollwrap")) {
+      const overflow = getComputedStyle(box).overflowX;
+      const scrolls = (overflow === "auto" || overflow === "scroll") && box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.campusScroller = "";
+        if (box.tagName !== "TABLE") box.setAttribute("role", "region");
+        const heading = headingBefore(box);
+        if (heading && !box.querySelector("caption")) box.setAttribute("aria-label", heading.textContent.trim());
+      } else if (!scrolls && box.dataset.campusScroller !== undefined) {
+        ["tabindex", "role", "aria-label", "data-campus-scroller"].forEach((name) => box.removeAttribute(name));
+      }
+    }
+  };
+  mark();
+  let pending = null;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(mark);
+  });
+})();
