@@ -444,6 +444,8 @@ def test_every_page_is_in_french_with_a_unique_title_and_ordered_headings(built_
     titles: dict[str, str] = {}
     for where, doc in built_pages.items():
         assert doc.html.get("lang") == "fr", where
+        footer = doc.select_one(".md-copyright")
+        assert footer is not None and footer.get_text(" ", strip=True).startswith("Site construit avec"), where
         title = doc.title.get_text(strip=True)
         assert title not in titles, f"{where} a le même titre que {titles.get(title)} : {title}"
         titles[title] = where
