@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from pathlib import Path
@@ -36,11 +37,15 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._raw_html: dict[str, list[str]] = {}
         project = Path(config.config_file_path).resolve().parent
         self.catalogue_dir = (project / self.config.catalogue).resolve()
+        gc.unfreeze()  # under mkdocs serve, the previous build's catalogue can be collected again
         try:
             self.catalogue = read_catalogue(self.catalogue_dir, project)
         except CatalogueError as exc:
             raise PluginError("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                               + "\n" + summary_line(exc.problems)) from None
+        # The catalogue lives as long as the build: keep its objects out of the garbage collector's
+        # scans (at 10,000 records these scans cost a fifth of the rendering time).
+        gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
             edit_base = config.repo_url.rstrip("/") + "/edit/main"
