@@ -3,15 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve check install browser axe
+.PHONY: site test serve check install browser lock axe
 
-$(BIN)/campus: pyproject.toml
+# Only the files of requirements.lock, each checked against its sha256, then the project itself
+# without resolving anything (its build backend, setuptools, is in the lock too).
+$(BIN)/campus: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(BIN)/campus
 
 install: $(BIN)/campus
+
+# Re-resolve requirements.lock from pyproject.toml (dependencies, test extra, build backend) with a
+# pinned pip-tools in its own venv: run after changing a dependency, commit both files.
+PIP_TOOLS_VERSION := 7.5.2
+lock:
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	build/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --extra test --build-deps-for editable --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:

@@ -9,10 +9,13 @@ import shutil
 import subprocess
 import sys
 import threading
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project, parse
 from generator import records as r
@@ -417,3 +420,36 @@ def test_contribuer_page_is_published(real_site):
     for step in ("campus new", "campus check", "make serve", "pre-commit install", "Proposer une ressource",
                  "Exprimer un besoin de facilitation", "Editer cette page"):
         assert step in text, step
+
+
+# --- locked dependencies ----------------------------------------------------------------------
+
+def locked_pins() -> dict[str, tuple[str, list[str]]]:
+    """requirements.lock as {canonical name: (version, sha256 hashes)}."""
+    pins, current = {}, None
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        pin = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", line)
+        if pin:
+            current = canonicalize_name(pin.group(1))
+            pins[current] = (pin.group(2), [])
+        elif current and "--hash=sha256:" in line:
+            pins[current][1].append(line.split("--hash=sha256:", 1)[1].strip(" \\"))
+    return pins
+
+
+def test_lock_file_pins_every_dependency_with_hashes():
+    """pyproject.toml's dependencies, its test extra and its build backend are all in the lock."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = [Requirement(text) for text in (project["project"]["dependencies"]
+                                             + project["project"]["optional-dependencies"]["test"]
+                                             + project["build-system"]["requires"])]
+    pins = locked_pins()
+    missing = [str(req) for req in wanted if canonicalize_name(req.name) not in pins
+               or not req.specifier.contains(pins[canonicalize_name(req.name)][0], prereleases=True)]
+    assert not missing, f"not in requirements.lock (run `make lock`): {missing}"
+    assert all(hashes for _, hashes in pins.values()), "every pin carries its sha256 hashes"
+    # What `make install` runs: only hashed files, then the project itself without resolving anything.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet --require-hashes -r requirements.lock" in makefile
+    assert "pip install --quiet --no-deps --no-build-isolation -e ." in makefile
+    assert "pip-tools==" in makefile and "--generate-hashes" in makefile
