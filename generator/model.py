@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Iterator
 
 from . import records as r
-from .validate import Located, ValidCatalogue
+from .validate import ValidCatalogue
 
 RELATED_LIMIT = 6
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 from pathlib import Path
 
@@ -18,9 +17,6 @@ from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
 from .search import SearchIndexError, build_search_index
-
-log = logging.getLogger("mkdocs.plugins.campus")
-
 
 class CampusConfig(base.Config):
     catalogue = c.Type(str, default="catalogue")

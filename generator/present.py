@@ -14,7 +14,7 @@ from functools import lru_cache
 import markdown
 import nh3
 from babel.dates import format_date
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import records as r
 from .model import Catalogue, Entry
@@ -333,4 +333,4 @@ class Presenter:
                            for e in self.catalogue.latest(8)]}
 
 
-__all__ = ["Presenter", "french_date", "render_markdown", "relative_url", "escape"]
+__all__ = ["Presenter", "french_date", "render_markdown", "relative_url"]

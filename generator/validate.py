@@ -78,9 +78,7 @@ _TYPE_NAMES = {"string_type": "un texte", "int_type": "un nombre entier", "list_
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "un booléen"
-    if isinstance(value, int):
-        return f"le nombre {value}"
-    if isinstance(value, float):
+    if isinstance(value, (int, float)):
         return f"le nombre {value}"
     if isinstance(value, str):
         return f"le texte « {value[:60]} »"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
