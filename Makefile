@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve check install browser lock axe
+.PHONY: site test serve check install browser lock npm
 
 # Only the files of requirements.lock, each checked against its sha256, then the project itself
 # without resolving anything (its build backend, setuptools, is in the lock too).
@@ -31,29 +31,29 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium manque : sudo apt-get install chromium" >&2; exit 1; fi; }
 
-site: install
+site: install npm
 	$(BIN)/campus check
 	$(BIN)/mkdocs build --strict
 
-# axe-core, the accessibility rules of the browser tests: from the npm registry, pinned, into the
-# gitignored build/axe/ (npm checks the package's integrity; a new version re-installs).
-AXE_VERSION := 4.14.1
-AXE_STAMP := build/axe/axe-core-$(AXE_VERSION).installed
+# The npm tools, pinned with their integrity in package-lock.json (`npm ci` checks every file):
+# Pagefind (search index), axe-core and pa11y (accessibility), vnu-jar (W3C HTML checker),
+# yaml-language-server (editors' help). Into the gitignored node_modules/; no install scripts
+# run, and puppeteer (pa11y's) downloads no browser: the tests use Debian's chromium.
+NPM_STAMP := node_modules/.campus-installed
 
-$(AXE_STAMP):
+$(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
 	  else echo "npm manque : sudo apt-get install npm" >&2; exit 1; fi; }
-	rm -rf build/axe
-	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix build/axe axe-core@$(AXE_VERSION)
+	PUPPETEER_SKIP_DOWNLOAD=true npm ci --silent --ignore-scripts --no-audit --no-fund
 	touch $@
 
-axe: $(AXE_STAMP)
+npm: $(NPM_STAMP)
 
-test: install browser axe
+test: install browser npm
 	$(BIN)/python -m pytest
 
-serve: install
+serve: install npm
 	$(BIN)/mkdocs serve
 
 check: install

@@ -4,12 +4,13 @@ One page of every template is audited with axe-core, walked with the keyboard, n
 read with text at 200 %, and every request it makes is logged. The checks are shown to fail once on
 deliberately broken input (tests/fixtures/a11y-broken/).
 
-Needs Debian's Chromium (/usr/bin/chromium) and axe-core from npm in build/axe/: `make test` installs both.
+Needs Debian's Chromium (/usr/bin/chromium) and axe-core from npm in node_modules/: `make test` installs both.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import threading
@@ -24,7 +25,7 @@ from generator.records import RECORD_TYPES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 360, "height": 740}
@@ -103,13 +104,13 @@ class LocalSite:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core's script, at the version pinned in the Makefile (AXE_VERSION)."""
-    pinned = re.search(r"^AXE_VERSION := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    """axe-core's script, at the version pinned in package.json."""
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
     if not AXE.exists():
-        pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : `make axe` (ou `make test`) l'installe depuis npm.")
+        pytest.fail(f"axe-core manque ({AXE.relative_to(ROOT)}) : `make npm` (ou `make test`) l'installe depuis npm.")
     source = AXE.read_text(encoding="utf-8")
     if not source.startswith(f"/*! axe v{pinned}\n"):
-        pytest.fail(f"axe-core installé ≠ {pinned} épinglé dans le Makefile : `make axe`.")
+        pytest.fail(f"axe-core installé ≠ {pinned} épinglé dans package.json : `make npm`.")
     return source
 
 
