@@ -13,14 +13,19 @@ from . import records as r
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+# No `$id` here: a relative one would be taken as the base of references by some validators
+# (check-jsonschema), and without one every tool uses the file's own address, wherever the
+# repository is. The copies the site publishes get their absolute address (exports.py).
+
+
 def record_schema(model: type[BaseModel], name: str) -> dict:
     schema = model.model_json_schema(mode="validation")
-    return {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json", **schema}
+    return {"$schema": SCHEMA_DIALECT, **schema}
 
 
 def list_schema(model: type[BaseModel], name: str, label: str) -> dict:
     schema = TypeAdapter(list[model]).json_schema(mode="validation")
-    return {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json", "title": f"Liste des {label}s", **schema}
+    return {"$schema": SCHEMA_DIALECT, "title": f"Liste des {label}s", **schema}
 
 
 @lru_cache(maxsize=1)
