@@ -258,7 +258,8 @@ class Intervention(Record):
                                    description="Quand la date exacte n'est pas connue, par exemple « 2023-2025 ».")
     requested_by: list[Id] = Field(default_factory=list, title="Demandée par",
                                    description="Identifiants de catalogue/organisations.yml.")
-    facilitated_by: list[Id] = Field(default_factory=list, title="Communautés qui l'ont animée")
+    facilitated_by: list[Id] = Field(default_factory=list, title="Communautés qui l'ont animée",
+                                     description="Identifiants de communautés du catalogue.")
     organisations: list[Id] = Field(default_factory=list, title="Organisations qui l'ont animée",
                                     description="Équipes animatrices qui ne sont pas une communauté du catalogue.")
     format: Optional[InterventionFormat] = Field(None, title="Format", description="Forme de l'intervention.")
