@@ -9,7 +9,6 @@ French labels. One server process serves every assertion.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import queue
 import re
@@ -151,8 +150,7 @@ def _labels(field: str, model) -> dict[str, str]:
     node = next((s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"), schema)
     node = node.get("items", node)
     values = node.get("enum", [])
-    vocabularies = [v for v in vars(r).values() if isinstance(v, dict) and list(v) == values]
-    return vocabularies[0] if values else {}
+    return next(labels for labels in r.VOCABULARIES if list(labels) == values) if values else {}
 
 
 @pytest.mark.parametrize("type_name", list(r.RECORD_TYPES))
