@@ -115,9 +115,34 @@ def catalogue_schema() -> dict:
     }
     for name in REFERENCE_ORDER:
         properties[name] = {"$ref": f"{name}.schema.json"}
-    return {"$schema": SCHEMA_DIALECT, "$id": CATALOGUE_SCHEMA, "title": "Catalogue Campus (export)",
+    return {"$schema": SCHEMA_DIALECT, "title": "Catalogue Campus (export)",
             "type": "object", "additionalProperties": False, "required": list(properties),
             "properties": properties}
+
+
+def schema_address(site_url: str | None, name: str) -> str:
+    """Where the site publishes a schema: its `$id` (relative only when the address is unknown)."""
+    return absolute_url(site_url, f"{EXPORT_DIR}/{SCHEMA_DIR}/{name}")
+
+
+def published_schemas(site_url: str | None = None) -> dict[str, dict]:
+    """File name -> JSON Schema, as published in donnees/schemas/.
+
+    With the site's address known, each schema's `$id` is its absolute address, so references
+    resolve against the site wherever a copy is read from. campus.schema.json also embeds the
+    schemas it refers to (a compound document, JSON Schema 2020-12 section 9.3): it validates
+    offline, from any folder or host, without fetching anything. Without an address, no `$id`:
+    references resolve next to the file itself.
+    """
+    def identified(name: str, schema: dict) -> dict:
+        return {"$id": schema_address(site_url, name), **schema} if site_url else dict(schema)
+
+    schemas = {name: identified(name, schema) for name, schema in all_schemas().items()}
+    catalogue = identified(CATALOGUE_SCHEMA, catalogue_schema())
+    if site_url:
+        catalogue["$defs"] = {name: schemas[name] for name in sorted(schemas)}
+    schemas[CATALOGUE_SCHEMA] = catalogue
+    return schemas
 
 
 def json_text(data: dict) -> str:
@@ -275,8 +300,7 @@ def export_files(catalogue: Catalogue, site_url: str | None = None) -> dict[str,
     files = {JSON_NAME: json_text(catalogue_data(catalogue, site_url))}
     for info in r.RECORD_TYPES.values():
         files[f"{info.name}.csv"] = csv_text(catalogue, info.name, site_url)
-    schemas = dict(all_schemas())
-    schemas[CATALOGUE_SCHEMA] = catalogue_schema()
+    schemas = published_schemas(site_url)
     for name in sorted(schemas):
         files[f"{SCHEMA_DIR}/{name}"] = json.dumps(schemas[name], ensure_ascii=False, indent=2,
                                                    sort_keys=True) + "\n"

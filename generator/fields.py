@@ -7,12 +7,7 @@ list lives only in records.py.
 from __future__ import annotations
 
 from . import records as r
-from .schema import all_schemas
-
-_LABELS = {  # controlled vocabularies: value -> French label, to show both
-    "format": {**r.FORMATS, **r.INTERVENTION_FORMATS}, "audience": r.AUDIENCES, "scope": r.SCOPES,
-    "level": r.LEVELS, "kind": {**r.TOOL_KINDS, **r.ORGANISATION_KINDS}, "qualifier": r.QUALIFIERS,
-}
+from .schema import all_schemas, choice_labels
 
 
 def _describe(prop: dict, defs: dict, name: str) -> str:
@@ -25,7 +20,7 @@ def _describe(prop: dict, defs: dict, name: str) -> str:
     if prop.get("type") == "array":
         return "liste ; chaque élément : " + _describe(prop["items"], defs, name)
     if "enum" in prop:
-        labels = _LABELS.get(name, {})
+        labels = choice_labels(prop["enum"])
         return "une valeur parmi : " + ", ".join(
             f"{v} ({labels[v]})" if labels.get(v) else str(v) for v in prop["enum"])
     if prop.get("format") == "date":

@@ -1,7 +1,9 @@
 """schema.org metadata of record pages, as JSON-LD that search engines read.
 
 A community is an Organization, a training a Course, a tool a CreativeWork and an
-intervention an Event. The JSON text is escaped so it can sit in a
+intervention an Event. Each carries only properties schema.org defines for its type (a test
+checks every page against the published vocabulary): an Organization has no `audience`, a
+Course's mode belongs to its CourseInstances. The JSON text is escaped so it can sit in a
 <script type="application/ld+json"> element: no "</script>" can close it early.
 """
 
@@ -63,16 +65,12 @@ def record_jsonld(entry: Entry, catalogue: Catalogue, site_url: str | None = Non
             data["areaServed"] = rec.location
         if rec.contact and rec.contact.email:
             data["email"] = rec.contact.email
-        if rec.audience:
-            data["audience"] = _audience(rec.audience)
     elif entry.type == "training":
         provider = _organisation(catalogue, rec.organisation)
         if provider:
             data["provider"] = provider
         if rec.level:
             data["educationalLevel"] = r.LEVELS[rec.level]
-        if rec.format:
-            data["courseMode"] = _COURSE_MODES[rec.format]
         if rec.audience:
             data["audience"] = _audience(rec.audience)
         if rec.url:
@@ -87,6 +85,8 @@ def record_jsonld(entry: Entry, catalogue: Catalogue, site_url: str | None = Non
             if rec.format:
                 instance["courseMode"] = _COURSE_MODES[rec.format]
             instances.append(instance)
+        if not instances and rec.format:  # the mode is known though no session is dated
+            instances.append({"@type": "CourseInstance", "courseMode": _COURSE_MODES[rec.format]})
         if instances:
             data["hasCourseInstance"] = instances
         if links.get("communities"):
@@ -107,6 +107,7 @@ def record_jsonld(entry: Entry, catalogue: Catalogue, site_url: str | None = Non
     elif entry.type == "intervention":
         if rec.date:
             data["startDate"] = rec.date.isoformat()
+        if rec.end_date or rec.date:
             data["endDate"] = (rec.end_date or rec.date).isoformat()
         if rec.location:
             data["location"] = {"@type": "Place", "name": rec.location}

@@ -40,7 +40,7 @@ def _iso_date(value):
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date), Field(description="Date au format AAAA-MM-JJ.")]
 
 # Controlled vocabularies: value (stored in YAML, used in URLs and filters) -> French label.
 FORMATS = {"online": "En ligne", "in_person": "En présentiel", "blended": "Hybride"}
@@ -109,6 +109,10 @@ ORGANISATION_KINDS = {
 OrganisationKind = Literal["interministerial", "ministry", "directorate", "agency",
                            "deconcentrated", "local_authority", "commission", "other"]
 
+# Every vocabulary above, so a schema's choices find their labels (schema.py, fields.py).
+VOCABULARIES = (FORMATS, AUDIENCES, SCOPES, LEVELS, TOOL_KINDS, INTERVENTION_FORMATS, QUALIFIERS,
+                ORGANISATION_KINDS)
+
 
 class Strict(BaseModel):
     """Strict types and no unknown keys: what the YAML says is what the JSON Schema accepts."""
@@ -142,10 +146,10 @@ class Activity(Strict):
     """Un rendez-vous régulier d'une communauté."""
 
     model_config = ConfigDict(title="Activité")
-    title: Text = Field(title="Nom")
+    title: Text = Field(title="Nom", description="Nom du rendez-vous.")
     frequency: Optional[Text] = Field(None, title="Fréquence", description="Par exemple « biannuel ».")
-    format: Optional[Format] = Field(None, title="Format")
-    duration: Optional[Text] = Field(None, title="Durée")
+    format: Optional[Format] = Field(None, title="Format", description="Forme du rendez-vous.")
+    duration: Optional[Text] = Field(None, title="Durée", description="Par exemple « une demi-journée ».")
     description: Optional[Markdown] = Field(None, title="Description")
 
 
@@ -153,10 +157,10 @@ class Session(Strict):
     """Une session datée d'une formation."""
 
     model_config = ConfigDict(title="Session")
-    start: Date = Field(title="Début")
-    end: Optional[Date] = Field(None, title="Fin")
-    place: Optional[Text] = Field(None, title="Lieu")
-    note: Optional[Text] = Field(None, title="Remarque")
+    start: Date = Field(title="Début", description="Premier jour de la session (AAAA-MM-JJ).")
+    end: Optional[Date] = Field(None, title="Fin", description="Dernier jour de la session (AAAA-MM-JJ).")
+    place: Optional[Text] = Field(None, title="Lieu", description="Ville, ou « À distance ».")
+    note: Optional[Text] = Field(None, title="Remarque", description="Précision utile, par exemple sur l'inscription.")
 
 
 class Record(Strict):
@@ -196,10 +200,12 @@ class Community(Record):
                                      description="Équipe ou rôle qui anime, jamais une personne.")
     members: list[Figure] = Field(default_factory=list, title="Nombre de membres",
                                   description="Un chiffre par source : quand les sources divergent, gardez-les tous.")
-    founded: Optional[Annotated[int, Field(ge=1900, le=2100)]] = Field(None, title="Année de création")
-    scope: Optional[Scope] = Field(None, title="Périmètre")
+    founded: Optional[Annotated[int, Field(ge=1900, le=2100)]] = Field(
+        None, title="Année de création", description="Année sur quatre chiffres, par exemple 2019.")
+    scope: Optional[Scope] = Field(None, title="Périmètre", description="Administrations dont viennent ses membres.")
     location: Optional[Text] = Field(None, title="Lieu", description="Par exemple « France » ou « Paris ».")
-    audience: list[Audience] = Field(default_factory=list, title="Public")
+    audience: list[Audience] = Field(default_factory=list, title="Public",
+                                     description="À qui elle s'adresse ; plusieurs valeurs possibles.")
     activities: list[Activity] = Field(default_factory=list, title="Activités")
     join: Optional[Markdown] = Field(None, title="Comment rejoindre")
     contact: Optional[Contact] = Field(None, title="Contact")
@@ -210,32 +216,34 @@ class Training(Record):
     """Une formation proposée aux agents publics."""
 
     model_config = ConfigDict(title="Formation")
-    format: Optional[Format] = Field(None, title="Format")
+    format: Optional[Format] = Field(None, title="Format", description="Comment elle se déroule.")
     duration: Optional[Text] = Field(None, title="Durée", description="Par exemple « 6 jours ».")
-    audience: list[Audience] = Field(default_factory=list, title="Public")
-    level: Optional[Level] = Field(None, title="Type de formation")
+    audience: list[Audience] = Field(default_factory=list, title="Public",
+                                     description="À qui elle s'adresse ; plusieurs valeurs possibles.")
+    level: Optional[Level] = Field(None, title="Type de formation", description="Ce qu'elle vise.")
     organisation: Optional[Id] = Field(None, title="Organisme de formation",
                                        description="Identifiant de catalogue/organisations.yml.")
     communities: list[Id] = Field(default_factory=list, title="Communautés liées",
                                   description="Communautés qui la proposent ou qu'elle forme.")
     sessions: list[Session] = Field(default_factory=list, title="Sessions")
     url: Optional[Url] = Field(None, title="Lien")
-    cost: Optional[Text] = Field(None, title="Coût")
+    cost: Optional[Text] = Field(None, title="Coût", description="Prix ou gratuité, en texte libre.")
 
 
 class Tool(Record):
     """Un outil, un guide, un kit ou une collection d'outils."""
 
     model_config = ConfigDict(title="Outil")
-    kind: ToolKind = Field(title="Nature")
+    kind: ToolKind = Field(title="Nature", description="Ce qu'est l'outil.")
     collection: Optional[Id] = Field(None, title="Fait partie de",
                                      description="Identifiant de l'outil (collection) qui le contient.")
     publisher: Optional[Id] = Field(None, title="Éditeur",
                                     description="Identifiant de catalogue/organisations.yml.")
     communities: list[Id] = Field(default_factory=list, title="Communautés liées",
                                   description="Communautés qui le publient ou le diffusent.")
-    audience: list[Audience] = Field(default_factory=list, title="Public")
-    format: Optional[Format] = Field(None, title="Format")
+    audience: list[Audience] = Field(default_factory=list, title="Public",
+                                     description="À qui il s'adresse ; plusieurs valeurs possibles.")
+    format: Optional[Format] = Field(None, title="Format", description="Comment il s'utilise.")
     url: Optional[Url] = Field(None, title="Lien")
 
 
@@ -244,23 +252,27 @@ class Intervention(Record):
 
     model_config = ConfigDict(title="Intervention")
     date: Optional[Date] = Field(None, title="Date", description="Date de début si elle est connue.")
-    end_date: Optional[Date] = Field(None, title="Date de fin")
+    end_date: Optional[Date] = Field(None, title="Date de fin",
+                                     description="Dernier jour, si elle a duré plusieurs jours (AAAA-MM-JJ).")
     period: Optional[Text] = Field(None, title="Période",
                                    description="Quand la date exacte n'est pas connue, par exemple « 2023-2025 ».")
     requested_by: list[Id] = Field(default_factory=list, title="Demandée par",
                                    description="Identifiants de catalogue/organisations.yml.")
-    facilitated_by: list[Id] = Field(default_factory=list, title="Communautés qui l'ont animée")
+    facilitated_by: list[Id] = Field(default_factory=list, title="Communautés qui l'ont animée",
+                                     description="Identifiants de communautés du catalogue.")
     organisations: list[Id] = Field(default_factory=list, title="Organisations qui l'ont animée",
                                     description="Équipes animatrices qui ne sont pas une communauté du catalogue.")
-    format: Optional[InterventionFormat] = Field(None, title="Format")
+    format: Optional[InterventionFormat] = Field(None, title="Format", description="Forme de l'intervention.")
     participants: list[Figure] = Field(default_factory=list, title="Participants")
-    objectives: list[Text] = Field(default_factory=list, title="Objectifs")
-    methods: list[Text] = Field(default_factory=list, title="Méthodes")
+    objectives: list[Text] = Field(default_factory=list, title="Objectifs",
+                                   description="Un objectif par élément de la liste.")
+    methods: list[Text] = Field(default_factory=list, title="Méthodes",
+                                description="Méthodes d'animation employées, une par élément.")
     tools: list[Id] = Field(default_factory=list, title="Outils utilisés",
                             description="Identifiants d'outils du catalogue.")
     outcomes: list[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(
-        default_factory=list, title="Résultats")
-    location: Optional[Text] = Field(None, title="Lieu")
+        default_factory=list, title="Résultats", description="Ce qu'elle a produit, un résultat par élément.")
+    location: Optional[Text] = Field(None, title="Lieu", description="Ville ou lieu, par exemple « Paris ».")
     url: Optional[Url] = Field(None, title="Lien")
 
 
@@ -269,7 +281,7 @@ class Theme(Strict):
 
     model_config = ConfigDict(title="Thématique")
     id: Id
-    title: Text = Field(title="Nom")
+    title: Text = Field(title="Nom", description="Nom de la thématique, tel qu'affiché.")
     description: Optional[Markdown] = Field(None, title="Description")
 
 
@@ -278,9 +290,10 @@ class Organisation(Strict):
 
     model_config = ConfigDict(title="Organisation")
     id: Id
-    name: Text = Field(title="Nom")
-    acronym: Optional[Annotated[str, Field(min_length=1, max_length=40)]] = Field(None, title="Sigle")
-    kind: Optional[OrganisationKind] = Field(None, title="Nature")
+    name: Text = Field(title="Nom", description="Nom complet de l'administration.")
+    acronym: Optional[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        None, title="Sigle", description="Par exemple « DITP ».")
+    kind: Optional[OrganisationKind] = Field(None, title="Nature", description="Type d'administration.")
     parent: Optional[Id] = Field(None, title="Rattachée à", description="Identifiant d'une autre organisation.")
     url: Optional[Url] = Field(None, title="Site web")
 
@@ -290,12 +303,13 @@ class Source(Strict):
 
     model_config = ConfigDict(title="Source")
     id: Id
-    title: Text = Field(title="Titre")
-    publisher: Text = Field(title="Éditeur")
+    title: Text = Field(title="Titre", description="Titre du document.")
+    publisher: Text = Field(title="Éditeur", description="Qui publie le document.")
     date: Optional[Date] = Field(None, title="Publié le")
     updated: Optional[Date] = Field(None, title="Mis à jour le")
     url: Optional[Url] = Field(None, title="Adresse")
-    note: Optional[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(None, title="Remarque")
+    note: Optional[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(
+        None, title="Remarque", description="Précision sur le document ou sur son usage.")
 
 
 class RecordType:

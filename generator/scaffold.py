@@ -9,6 +9,7 @@ import yaml
 from pydantic.fields import FieldInfo
 
 from . import records as r
+from .schema import all_schemas
 from .validate import slugify
 
 
@@ -23,16 +24,19 @@ def _placeholder(name: str, info: FieldInfo, title: str, today: dt.date):
     return ""
 
 
-def _comment(info: FieldInfo) -> str:
+def _comment(info: FieldInfo, schema_property: dict) -> str:
+    """Title and description, as the editor shows them (the schema's, lifted from the field's type)."""
     text = info.title or ""
-    if info.description:
-        text += f" — {info.description}"
+    description = schema_property.get("description") or info.description
+    if description:
+        text += f" — {description}"
     return text
 
 
 def scaffold_text(type_name: str, title: str, today: dt.date) -> str:
     """The YAML of a new record: required fields to fill in, optional ones as comments."""
     record_type = r.RECORD_TYPES[type_name]
+    properties = all_schemas()[f"{type_name}.schema.json"]["properties"]
     lines = [f"# yaml-language-server: $schema=../../schemas/{type_name}.schema.json",
              f"# {record_type.label} — remplissez les champs puis lancez « campus check »."]
     for name, info in record_type.model.model_fields.items():
@@ -40,11 +44,11 @@ def scaffold_text(type_name: str, title: str, today: dt.date) -> str:
             value = _placeholder(name, info, title, today)
             dumped = f"{name}: []" if value == [] else yaml.safe_dump(
                 {name: value}, allow_unicode=True, default_flow_style=False, width=1000).strip()
-            lines.append(f"{dumped}  # {_comment(info)}")
+            lines.append(f"{dumped}  # {_comment(info, properties[name])}")
     lines.append("# Champs facultatifs :")
     for name, info in record_type.model.model_fields.items():
         if not info.is_required() and name != "updated":
-            lines.append(f"# {name}:  # {_comment(info)}")
+            lines.append(f"# {name}:  # {_comment(info, properties[name])}")
     return "\n".join(lines) + "\n"
 
 
