@@ -409,11 +409,11 @@ def test_menu_opens_closes_and_follows_links_with_the_keyboard_on_a_narrow_scree
         page.keyboard.press("Tab")  # then the menu button
         button = page.evaluate(FOCUS_STATE)
         assert button["text"] == "Menu" and button["outline"] and button["onScreen"]
-        assert page.locator("label[for='__drawer'][role=button]").get_attribute("aria-expanded") == "false"
+        assert page.locator("button#campus-menu-button").get_attribute("aria-expanded") == "false"
         page.keyboard.press("Enter")
         assert page.evaluate(is_open)
         page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
-        assert page.locator("label[for='__drawer'][role=button]").get_attribute("aria-expanded") == "true"
+        assert page.locator("button#campus-menu-button").get_attribute("aria-expanded") == "true"
         page.keyboard.press("Escape")
         assert not page.evaluate(is_open) and page.evaluate(FOCUS_STATE)["text"] == "Menu"
         page.keyboard.press("Space")
