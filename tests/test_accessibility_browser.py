@@ -4,15 +4,20 @@ One page of every template is audited with axe-core, walked with the keyboard, n
 read with text at 200 %, and every request it makes is logged. The checks are shown to fail once on
 deliberately broken input (tests/fixtures/a11y-broken/).
 
-Needs Debian's Chromium (/usr/bin/chromium) and axe-core from npm in node_modules/: `make test` installs both.
+pa11y (HTML_CodeSniffer, WCAG 2 AA) checks one page of every template too.
+
+Needs Debian's Chromium (/usr/bin/chromium), and axe-core and pa11y from npm in node_modules/ (pa11y
+with Node.js 20 or later): `make test` installs them.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_site, copy_project, parse
+from conftest import CHROMIUM, FIXTURES, ROOT, build_site, copy_project, parse
 from generator.records import RECORD_TYPES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -361,6 +366,48 @@ def test_searching_and_filtering_only_talk_to_the_site_and_set_no_cookie(site, t
     assert any("/pagefind/" in url for url in tab.requests)  # the search did run, from the site itself
     assert tab.foreign_requests() == []
     assert tab.context.cookies() == [] and page.evaluate("document.cookie") == ""
+
+
+# --- pa11y, a second rules engine --------------------------------------------------------------------
+
+PA11Y_SCRIPT = ROOT / "tests" / "pa11y_pages.mjs"
+# One page of every template: the pages of AUDITED_BY_TEMPLATE, the 404, a written page, search with a facet.
+PA11Y_PAGES = sorted({*AUDITED_BY_TEMPLATE.values(), "page-404", "page-accessibilite", "recherche-facette"}
+                     & AUDITED.keys())
+WAIT_FOR_RESULTS = "wait for element #campus-results > li to be added"
+PA11Y_ACTIONS = {"recherche-resultats": [WAIT_FOR_RESULTS],
+                 "recherche-facette": [WAIT_FOR_RESULTS, "wait for element #campus-facets input to be added"]}
+
+
+def pa11y_errors(pages: dict[str, dict]) -> dict[str, list[str]]:
+    """pa11y's errors (HTML_CodeSniffer runner, WCAG2AA standard) on each page, run by tests/pa11y_pages.mjs
+    in one Debian Chromium; `pages` maps a name to {"url", "actions"}."""
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["pa11y"]
+    installed = ROOT / "node_modules" / "pa11y" / "package.json"
+    if not installed.exists() or json.loads(installed.read_text(encoding="utf-8"))["version"] != pinned:
+        pytest.fail(f"pa11y {pinned} manque (node_modules/pa11y) : `make npm` (ou `make test`) l'installe.")
+    node = shutil.which("node")
+    major = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.lstrip("v").split(".")[0] \
+        if node else ""
+    if not major.isdigit() or int(major) < 20:
+        pytest.fail(f"pa11y {pinned} demande Node.js 20 ou plus récent (trouvé : {major or 'aucun'}).")
+    result = subprocess.run([node, str(PA11Y_SCRIPT)], input=json.dumps(list(pages.values())), cwd=ROOT,
+                            capture_output=True, text=True, timeout=900, env={**os.environ, "CHROMIUM": str(CHROMIUM)})
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    return {name: [f"{e['code']} — {e['selector']} — {e['message']}" for e in found[page["url"]]]
+            for name, page in pages.items()}
+
+
+def test_pa11y_finds_no_wcag2aa_error_on_one_page_of_every_template(site, broken_site):
+    assert {AUDITED_BY_TEMPLATE[name] for name in AUDITED_BY_TEMPLATE} <= set(PA11Y_PAGES)
+    pages = {key: {"url": site.url(site.path_of(key)), "actions": PA11Y_ACTIONS.get(key, [])} for key in PA11Y_PAGES}
+    # The broken fixture page, in the same run, shows that pa11y does report errors.
+    pages["casse"] = {"url": broken_site.url("casse/"), "actions": []}
+    errors = pa11y_errors(pages)
+    broken = " ".join(errors.pop("casse"))
+    assert "H37" in broken and "G18" in broken, broken  # an image without alt, grey on grey
+    assert {key: found for key, found in errors.items() if found} == {}
 
 
 # --- keyboard -------------------------------------------------------------------------------------
