@@ -196,8 +196,12 @@ def tab(browser, site):
 
 # --- the checks, as functions so the broken fixture can show that they fail ------------------------
 
+# Best-practice rules run with the WCAG ones, as Lighthouse does (a role that HTML forbids on an element).
+EXTRA_RULES = ["aria-allowed-role"]
 # The rules whose outcome changes with the layout, run again at 360 px.
-LAYOUT_RULES = ["scrollable-region-focusable", "color-contrast", "link-in-text-block", "aria-hidden-focus"]
+# (aria-allowed-role: the menu button shows on narrow screens only.)
+LAYOUT_RULES = ["scrollable-region-focusable", "color-contrast", "link-in-text-block", "aria-hidden-focus",
+                "aria-allowed-role"]
 
 
 def axe_violations(page, axe_source: str, rules: list[str] | None = None) -> list[str]:
@@ -206,12 +210,13 @@ def axe_violations(page, axe_source: str, rules: list[str] | None = None) -> lis
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
     only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
+    extra = {} if rules else {rule: {"enabled": True} for rule in EXTRA_RULES}
     violations = page.evaluate(
-        """async (only) => {
-             const result = await axe.run(document, {runOnly: only, resultTypes: ['violations']});
+        """async ([only, extra]) => {
+             const result = await axe.run(document, {runOnly: only, rules: extra, resultTypes: ['violations']});
              return result.violations.map(v => v.nodes.map(n =>
                `${v.id} (${v.impact}): ${v.help} — ${n.target.join(' ')} — ${n.failureSummary}`)).flat();
-           }""", only)
+           }""", [only, extra])
     return violations
 
 
@@ -511,6 +516,13 @@ def test_every_page_is_in_french_with_a_unique_title_and_ordered_headings(built_
         assert skips == [], f"{where} : niveaux de titres sautés {skips}"
 
 
+def test_every_image_has_its_size(built_pages):
+    """Width and height on every image, so the page does not move as images load (Lighthouse's unsized-images)."""
+    unsized = [f"{where} : {img}" for where, doc in built_pages.items() for img in doc.find_all("img")
+               if not (img.get("width", "").isdigit() and img.get("height", "").isdigit())]
+    assert unsized == []
+
+
 VAGUE_LINK_TEXTS = {"ici", "cliquez ici", "lien", "en savoir plus", "plus", "lire la suite", "voir", "suite",
                     "cette page", "page", "here", "click here", "more", "read more", "link"}
 
@@ -544,7 +556,7 @@ def test_audit_fails_on_a_broken_page(browser, broken_site, axe_source):
     try:
         tab.page.goto(broken_site.url("casse/"))
         found = {line.split(" ")[0] for line in axe_violations(tab.page, axe_source)}
-        assert {"image-alt", "color-contrast", "link-name"} <= found
+        assert {"image-alt", "color-contrast", "link-name", "aria-allowed-role"} <= found
         # The same audit passes on a sound page of the same site.
         tab.page.goto(broken_site.url("formations/"))
         assert axe_violations(tab.page, axe_source) == []
