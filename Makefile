@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve check install browser lock npm
+.PHONY: site test serve check install browser java lock npm
 
 # Only the files of requirements.lock, each checked against its sha256, then the project itself
 # without resolving anything (its build backend, setuptools, is in the lock too).
@@ -31,6 +31,12 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium manque : sudo apt-get install chromium" >&2; exit 1; fi; }
 
+# Java for the W3C Nu HTML Checker (vnu-jar) the tests run.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "Java manque : sudo apt-get install default-jre-headless" >&2; exit 1; fi; }
+
 site: install npm
 	$(BIN)/campus check
 	$(BIN)/mkdocs build --strict
@@ -50,7 +56,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 npm: $(NPM_STAMP)
 
-test: install browser npm
+test: install browser java npm
 	$(BIN)/python -m pytest
 
 serve: install npm

@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import passthrough, timings
+from . import material_markup, passthrough, timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
@@ -94,6 +94,13 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
         return context
+
+    def on_post_page(self, output, page, config):
+        return material_markup.tidy_page(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        # 404.html is a theme template, rendered without on_post_page.
+        return material_markup.tidy_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
         try:  # the Pagefind search index of the site just written (generator/search.py)

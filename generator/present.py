@@ -17,13 +17,14 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from . import records as r
-from .model import Catalogue, Entry
+from .model import FORWARD, Catalogue, Entry
 
 # Markdown may carry links, emphasis, lists, tables; never scripts, styles or handlers.
 _ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
                  "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
                  "tbody", "td", "th", "thead", "tr", "ul"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+_DEAD_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer">(.*?)</a>', re.DOTALL)
 
 
 @lru_cache(maxsize=8192)  # Babel is slow and a catalogue reuses the same dates many times
@@ -44,8 +45,11 @@ def _markdown_html(text: str) -> str:
     html = _MARKDOWN.reset().convert(text)
     # Record pages own h1 and h2: a description's headings start at h3.
     html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
-    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+    html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    # A link whose address nh3 refused (javascript:…) keeps its rel and loses its href: invalid HTML
+    # and not a link any more. Its text stays, as text.
+    return _DEAD_LINK.sub(r"\1", html)
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -279,16 +283,24 @@ class Presenter:
                 facts.append(("En savoir plus", external(rec.url)))
         return [{"label": label, "value": value} for label, value in facts if value]
 
-    _RELATION_TITLES = {  # in the order pages show them
-        "parts": "Contenu de cette collection", "collection": "Fait partie de",
-        "facilitated_by": "Communautés qui l'ont animée", "communities": "Communautés liées",
-        "trainings": "Formations liées", "tools": "Outils publiés ou diffusés",
-        "interventions": "Interventions animées", "used_in": "Utilisé lors de",
+    # A relation's heading depends on the page's record type (an intervention's « tools » are the
+    # tools it used, a community's those it publishes): a record's own field is titled as in
+    # records.py, a relation pointing to the record here.
+    _RELATION_TITLES = {
+        **{(type_name, name): r.RECORD_TYPES[type_name].model.model_fields[field_name].title
+           for (type_name, field_name), (name, _) in FORWARD.items()},
+        ("tool", "parts"): "Contenu de cette collection",
+        ("community", "trainings"): "Formations liées",
+        ("community", "tools"): "Outils publiés ou diffusés",
+        ("community", "interventions"): "Interventions animées",
+        ("tool", "used_in"): "Utilisé lors de",
     }
+    _RELATION_ORDER = ["parts", "collection", "facilitated_by", "communities", "trainings", "tools",
+                       "interventions", "used_in"]  # as pages show them
 
     def _relations(self, entry: Entry, url: str) -> list[dict]:
-        order = list(self._RELATION_TITLES)
-        return [{"name": name, "title": self._RELATION_TITLES[name],
+        order = self._RELATION_ORDER
+        return [{"name": name, "title": self._RELATION_TITLES[entry.type, name],
                  "items": [self.card(e, url) for e in items]}
                 for name, items in sorted(entry.links.items(), key=lambda i: order.index(i[0])) if items]
 

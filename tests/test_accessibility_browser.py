@@ -4,15 +4,20 @@ One page of every template is audited with axe-core, walked with the keyboard, n
 read with text at 200 %, and every request it makes is logged. The checks are shown to fail once on
 deliberately broken input (tests/fixtures/a11y-broken/).
 
-Needs Debian's Chromium (/usr/bin/chromium) and axe-core from npm in node_modules/: `make test` installs both.
+pa11y (HTML_CodeSniffer, WCAG 2 AA) checks one page of every template too.
+
+Needs Debian's Chromium (/usr/bin/chromium), and axe-core and pa11y from npm in node_modules/ (pa11y
+with Node.js 20 or later): `make test` installs them.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
+import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_site, copy_project, parse
+from conftest import CHROMIUM, FIXTURES, ROOT, build_site, copy_project, parse
 from generator.records import RECORD_TYPES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -191,8 +196,12 @@ def tab(browser, site):
 
 # --- the checks, as functions so the broken fixture can show that they fail ------------------------
 
+# Best-practice rules run with the WCAG ones, as Lighthouse does (a role that HTML forbids on an element).
+EXTRA_RULES = ["aria-allowed-role"]
 # The rules whose outcome changes with the layout, run again at 360 px.
-LAYOUT_RULES = ["scrollable-region-focusable", "color-contrast", "link-in-text-block", "aria-hidden-focus"]
+# (aria-allowed-role: the menu button shows on narrow screens only.)
+LAYOUT_RULES = ["scrollable-region-focusable", "color-contrast", "link-in-text-block", "aria-hidden-focus",
+                "aria-allowed-role"]
 
 
 def axe_violations(page, axe_source: str, rules: list[str] | None = None) -> list[str]:
@@ -201,12 +210,13 @@ def axe_violations(page, axe_source: str, rules: list[str] | None = None) -> lis
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
     only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
+    extra = {} if rules else {rule: {"enabled": True} for rule in EXTRA_RULES}
     violations = page.evaluate(
-        """async (only) => {
-             const result = await axe.run(document, {runOnly: only, resultTypes: ['violations']});
+        """async ([only, extra]) => {
+             const result = await axe.run(document, {runOnly: only, rules: extra, resultTypes: ['violations']});
              return result.violations.map(v => v.nodes.map(n =>
                `${v.id} (${v.impact}): ${v.help} — ${n.target.join(' ')} — ${n.failureSummary}`)).flat();
-           }""", only)
+           }""", [only, extra])
     return violations
 
 
@@ -363,6 +373,48 @@ def test_searching_and_filtering_only_talk_to_the_site_and_set_no_cookie(site, t
     assert tab.context.cookies() == [] and page.evaluate("document.cookie") == ""
 
 
+# --- pa11y, a second rules engine --------------------------------------------------------------------
+
+PA11Y_SCRIPT = ROOT / "tests" / "pa11y_pages.mjs"
+# One page of every template: the pages of AUDITED_BY_TEMPLATE, the 404, a written page, search with a facet.
+PA11Y_PAGES = sorted({*AUDITED_BY_TEMPLATE.values(), "page-404", "page-accessibilite", "recherche-facette"}
+                     & AUDITED.keys())
+WAIT_FOR_RESULTS = "wait for element #campus-results > li to be added"
+PA11Y_ACTIONS = {"recherche-resultats": [WAIT_FOR_RESULTS],
+                 "recherche-facette": [WAIT_FOR_RESULTS, "wait for element #campus-facets input to be added"]}
+
+
+def pa11y_errors(pages: dict[str, dict]) -> dict[str, list[str]]:
+    """pa11y's errors (HTML_CodeSniffer runner, WCAG2AA standard) on each page, run by tests/pa11y_pages.mjs
+    in one Debian Chromium; `pages` maps a name to {"url", "actions"}."""
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["pa11y"]
+    installed = ROOT / "node_modules" / "pa11y" / "package.json"
+    if not installed.exists() or json.loads(installed.read_text(encoding="utf-8"))["version"] != pinned:
+        pytest.fail(f"pa11y {pinned} manque (node_modules/pa11y) : `make npm` (ou `make test`) l'installe.")
+    node = shutil.which("node")
+    major = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.lstrip("v").split(".")[0] \
+        if node else ""
+    if not major.isdigit() or int(major) < 20:
+        pytest.fail(f"pa11y {pinned} demande Node.js 20 ou plus récent (trouvé : {major or 'aucun'}).")
+    result = subprocess.run([node, str(PA11Y_SCRIPT)], input=json.dumps(list(pages.values())), cwd=ROOT,
+                            capture_output=True, text=True, timeout=900, env={**os.environ, "CHROMIUM": str(CHROMIUM)})
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    return {name: [f"{e['code']} — {e['selector']} — {e['message']}" for e in found[page["url"]]]
+            for name, page in pages.items()}
+
+
+def test_pa11y_finds_no_wcag2aa_error_on_one_page_of_every_template(site, broken_site):
+    assert {AUDITED_BY_TEMPLATE[name] for name in AUDITED_BY_TEMPLATE} <= set(PA11Y_PAGES)
+    pages = {key: {"url": site.url(site.path_of(key)), "actions": PA11Y_ACTIONS.get(key, [])} for key in PA11Y_PAGES}
+    # The broken fixture page, in the same run, shows that pa11y does report errors.
+    pages["casse"] = {"url": broken_site.url("casse/"), "actions": []}
+    errors = pa11y_errors(pages)
+    broken = " ".join(errors.pop("casse"))
+    assert "H37" in broken and "G18" in broken, broken  # an image without alt, grey on grey
+    assert {key: found for key, found in errors.items() if found} == {}
+
+
 # --- keyboard -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("key", ["accueil", "fiche-community", "liste-formations"])
@@ -409,11 +461,11 @@ def test_menu_opens_closes_and_follows_links_with_the_keyboard_on_a_narrow_scree
         page.keyboard.press("Tab")  # then the menu button
         button = page.evaluate(FOCUS_STATE)
         assert button["text"] == "Menu" and button["outline"] and button["onScreen"]
-        assert page.locator("label[for='__drawer'][role=button]").get_attribute("aria-expanded") == "false"
+        assert page.locator("button#campus-menu-button").get_attribute("aria-expanded") == "false"
         page.keyboard.press("Enter")
         assert page.evaluate(is_open)
         page.wait_for_function("document.activeElement.closest('.md-sidebar--primary') !== null")
-        assert page.locator("label[for='__drawer'][role=button]").get_attribute("aria-expanded") == "true"
+        assert page.locator("button#campus-menu-button").get_attribute("aria-expanded") == "true"
         page.keyboard.press("Escape")
         assert not page.evaluate(is_open) and page.evaluate(FOCUS_STATE)["text"] == "Menu"
         page.keyboard.press("Space")
@@ -469,6 +521,13 @@ def test_every_page_is_in_french_with_a_unique_title_and_ordered_headings(built_
         assert skips == [], f"{where} : niveaux de titres sautés {skips}"
 
 
+def test_every_image_has_its_size(built_pages):
+    """Width and height on every image, so the page does not move as images load (Lighthouse's unsized-images)."""
+    unsized = [f"{where} : {img}" for where, doc in built_pages.items() for img in doc.find_all("img")
+               if not (img.get("width", "").isdigit() and img.get("height", "").isdigit())]
+    assert unsized == []
+
+
 VAGUE_LINK_TEXTS = {"ici", "cliquez ici", "lien", "en savoir plus", "plus", "lire la suite", "voir", "suite",
                     "cette page", "page", "here", "click here", "more", "read more", "link"}
 
@@ -502,7 +561,7 @@ def test_audit_fails_on_a_broken_page(browser, broken_site, axe_source):
     try:
         tab.page.goto(broken_site.url("casse/"))
         found = {line.split(" ")[0] for line in axe_violations(tab.page, axe_source)}
-        assert {"image-alt", "color-contrast", "link-name"} <= found
+        assert {"image-alt", "color-contrast", "link-name", "aria-allowed-role"} <= found
         # The same audit passes on a sound page of the same site.
         tab.page.goto(broken_site.url("formations/"))
         assert axe_violations(tab.page, axe_source) == []

@@ -275,6 +275,22 @@ def test_gitlab_pipeline_runs_the_readme_commands():
     assert re.fullmatch(r"[\w./-]+:\d[\w.-]*", pipeline["image"]), "the image is pinned to a version"
 
 
+def test_ci_test_jobs_have_the_node_pa11y_needs_and_write_permissions_say_why():
+    """pa11y 9 needs Node.js >= 20 (Debian 12's is 18); each permission to write is explained (zizmor's
+    pedantic undocumented-permissions)."""
+    text = (ROOT / ".github" / "workflows" / "site.yml").read_text(encoding="utf-8")
+    steps = yaml.safe_load(text)["jobs"]["test"]["steps"]
+    node = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/setup-node@"))
+    assert int(str(steps[node]["with"]["node-version"]).split(".")[0]) >= 20
+    assert node < next(i for i, s in enumerate(steps) if s.get("run") == "make test")
+    for line in text.splitlines():
+        if re.fullmatch(r"\s*[\w-]+: write\b.*", line):
+            assert re.search(r": write\s+#\s*\S", line), f"permission sans explication : {line.strip()}"
+    pipeline = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    image = re.fullmatch(r"node:(\d+)-bookworm", pipeline["test"]["image"])
+    assert image and int(image[1]) >= 20, pipeline["test"].get("image")
+
+
 # --- issue forms ------------------------------------------------------------------------------
 
 FORM_ONLY = {"type", "consent"}

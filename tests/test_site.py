@@ -82,6 +82,20 @@ def test_relations_appear_on_both_sides(mini_site):
     assert headings[:3] == ["Fait partie de", "Communautés liées", "Utilisé lors de"]
 
 
+def test_relation_headings_depend_on_the_record_type(mini_site):
+    def heading_above(section, record_id, href):  # the h2 a linked card comes under
+        page = parse(mini_site / section / record_id / "index.html")
+        return page.select_one(f'article .campus-card__title a[href="{href}"]').find_previous("h2").get_text(strip=True)
+
+    # The same relation, seen from an intervention (the tools it used) and from a community (its tools).
+    assert heading_above("interventions", "seminaire-anssi", "../../outils/micro-defis/") == "Outils utilisés"
+    assert heading_above("communautes", "codeveloppeurs", "../../outils/micro-defis/") == "Outils publiés ou diffusés"
+    assert heading_above("interventions", "seminaire-anssi", "../../communautes/facilitateurs-publics/") \
+        == "Communautés qui l'ont animée"
+    assert heading_above("communautes", "facilitateurs-publics", "../../interventions/seminaire-anssi/") \
+        == "Interventions animées"
+
+
 def test_related_resources_share_themes(mini_site):
     page = parse(mini_site / "outils" / "fiches-decider-autrement" / "index.html")
     section = page.find("h2", string="Ressources proches").find_next("ul")
@@ -97,6 +111,9 @@ def test_hostile_description_is_neutralised(mini_site):
     assert article.find("script") is None
     assert not [tag for tag in article.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
     assert all(not a.get("href", "").lower().startswith("javascript:") for a in article.find_all("a"))
+    # The refused link is left as its text, not as an <a> without address (invalid HTML, a dead link).
+    assert all(a.get("href") for a in article.find_all("a"))
+    assert "cliquez" in article.select_one(".campus-description").get_text()
     assert article.find("img") is None
     description = article.select_one(".campus-description")
     assert "Bonjour" in description.get_text()

@@ -1,22 +1,24 @@
 // Campus: keyboard access to Material's navigation drawer (the menu on narrow screens and with
 // enlarged text). Material opens it with <label for="__drawer">, which a keyboard cannot reach or
-// press: the menu label becomes a button (Tab, then Enter — which Material's own keyboard handler
-// turns into a click on a focused label — or Space) that says whether the menu is open; opening moves
+// press, and which may not take the button role (ARIA in HTML): a real button takes its place (the
+// label stays for browsers without JavaScript). It says whether the menu is open; opening moves
 // focus into the menu, Escape closes it and gives focus back to the menu button.
 (() => {
   const drawer = document.getElementById("__drawer");
-  const opener = document.querySelector('label.md-header__button[for="__drawer"]');
-  if (!drawer || !opener) return;
+  const label = document.querySelector('label.md-header__button[for="__drawer"]');
+  if (!drawer || !label) return;
   const firstLink = () => document.querySelector(".md-sidebar--primary .md-nav__link[href]");
 
-  opener.setAttribute("role", "button");
-  opener.setAttribute("tabindex", "0");
+  const opener = document.createElement("button");
+  opener.type = "button";
+  opener.className = label.className + " campus-menu-button";
+  opener.id = "campus-menu-button";
   opener.setAttribute("aria-label", "Menu");
-  opener.addEventListener("keydown", (event) => {
-    if (event.key === " ") {
-      event.preventDefault();
-      opener.click();
-    }
+  opener.append(...label.childNodes);
+  label.replaceWith(opener);
+  opener.addEventListener("click", () => {
+    drawer.checked = !drawer.checked;
+    drawer.dispatchEvent(new Event("change"));
   });
 
   const sync = () => opener.setAttribute("aria-expanded", String(drawer.checked));
