@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import passthrough, timings
+from . import branding, passthrough, timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
@@ -32,6 +32,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         timings.reset()
         self._raw_html: dict[str, list[str]] = {}
         project = Path(config.config_file_path).resolve().parent
+        branding.use_packaged_theme(config)
         self.catalogue_dir = (project / self.config.catalogue).resolve()
         gc.unfreeze()  # under mkdocs serve, the previous build's catalogue can be collected again
         try:

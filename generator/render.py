@@ -17,9 +17,10 @@ from . import records as r
 from .fields import field_tables
 from .model import Catalogue
 from .present import Presenter, relative_url, render_markdown
+from .resources import template_dir
 from .timings import stage
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "campus"
+TEMPLATE_DIR = template_dir()
 
 
 @dataclass(frozen=True)
