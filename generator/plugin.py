@@ -23,6 +23,15 @@ class CampusConfig(base.Config):
     """Folder of the YAML records, relative to mkdocs.yml."""
     edit_base = c.Optional(c.Type(str))
     """URL that, followed by a file path, edits that file (default: repo_url + '/edit/main')."""
+    # Branding (generator/branding.py): the network's name, header name, logo and primary colour.
+    name = c.Optional(c.Type(str))
+    """The network's full name; replaces site_name when given."""
+    short_name = c.Optional(c.Type(str))
+    """Name shown in the header bar (default: the site name)."""
+    logo = c.Optional(c.Type(str))
+    """Logo, a path under docs_dir or the theme (default: the theme's logo setting)."""
+    primary_color = c.Optional(branding.PrimaryColour())
+    """Primary colour, '#rrggbb'; refused when white text on it fails AA contrast (4.5:1)."""
 
 
 class CampusPlugin(BasePlugin[CampusConfig]):
@@ -33,6 +42,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._raw_html: dict[str, list[str]] = {}
         project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
+        branding.apply(config, self.config)
         self.catalogue_dir = (project / self.config.catalogue).resolve()
         gc.unfreeze()  # under mkdocs serve, the previous build's catalogue can be collected again
         try:
@@ -71,6 +81,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             data_files = renderer.data_files(config.site_name)
         for path, content in data_files.items():  # open data and Atom feed
             files.append(File.generated(config, path, content=content))
+        if self.config.primary_color:
+            files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):

@@ -72,11 +72,15 @@ def _pip_has_python_option() -> bool:
     return (major, minor) >= (22, 3)
 
 
-def test_wheel_carries_the_generator_and_theme(wheel):
+def test_wheel_carries_the_generator_theme_and_starter(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     theme_files = {p.relative_to(ROOT / "theme").as_posix() for p in (ROOT / "theme").rglob("*") if p.is_file()}
     assert {f"generator/theme/{name}" for name in theme_files} <= names
     assert "generator/plugin.py" in names and "generator/cli.py" in names
+    starter = {p.relative_to(ROOT / "generator").as_posix() for p in (ROOT / "generator/starter").rglob("*")
+               if p.is_file()}
+    assert {f"generator/{name}" for name in starter} <= names
+    assert "generator/starter/_github/workflows/site.yml" in names
 
 
 def test_installed_package_builds_a_site_outside_the_repository(installed, tmp_path):
@@ -113,3 +117,15 @@ def test_installed_package_builds_a_site_outside_the_repository(installed, tmp_p
     check = subprocess.run([str(installed["venv"] / "bin" / "campus"), "check"], capture_output=True,
                            text=True, env=env, cwd=site)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_installed_campus_init_then_build(installed, tmp_path):
+    env = installed["env"]
+    init = subprocess.run([str(installed["venv"] / "bin" / "campus"), "init", "reseau", "Réseau d'essai"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "reseau/.github/workflows/site.yml").is_file()
+    built = subprocess.run([str(installed["python"]), "-m", "mkdocs", "build", "--strict"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path / "reseau")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "reseau/site/index.html").is_file()
