@@ -135,7 +135,8 @@ def cmd_export(args) -> int:
     if catalogue is None:
         return 1
     site_url = args.site_url if args.site_url is not None else site_url_from_config(Path(args.config))
-    written = write_exports(catalogue, Path(args.out), site_url)
+    from .networks import networks_from_config
+    written = write_exports(catalogue, Path(args.out), site_url, networks_from_config(Path(args.config)))
     print(f"{len(written)} fichiers de données écrits dans {args.out}")
     return 0
 

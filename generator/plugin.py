@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import branding, passthrough, timings
+from . import branding, networks, passthrough, timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
@@ -32,6 +32,12 @@ class CampusConfig(base.Config):
     """Logo, a path under docs_dir or the theme (default: the theme's logo setting)."""
     primary_color = c.Optional(branding.PrimaryColour())
     """Primary colour, '#rrggbb'; refused when white text on it fails AA contrast (4.5:1)."""
+    # Other campuses included (generator/networks.py): [{name, url, required}].
+    network_timeout = c.Type((int, float), default=networks.DEFAULT_TIMEOUT)
+    """Seconds allowed to fetch one network's export."""
+    network_max_bytes = c.Type(int, default=networks.DEFAULT_MAX_BYTES)
+    """Largest export accepted, in bytes."""
+    networks = c.ListOfItems(c.SubConfig(networks.NetworkConfig), default=[])  # (the module, then the option)
 
 
 class CampusPlugin(BasePlugin[CampusConfig]):
@@ -52,6 +58,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                               + "\n" + summary_line(exc.problems)) from None
         # The catalogue lives as long as the build: keep its objects out of the garbage collector's
         # scans (at 10,000 records these scans cost a fifth of the rendering time).
+        self.networks = networks.load_networks(self.config.networks, project, self.catalogue.themes,
+                                               self.config.network_timeout, self.config.network_max_bytes)
         gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
@@ -72,13 +80,13 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                     else SiteRenderer(self.catalogue, site_url=config.site_url))
         written = {f.src_uri: page_title(f.content_string, f.name) for f in files.documentation_pages()
                    if not f.generated_by}
-        for page in renderer.all_pages(intro, written):
+        for page in networks.site_pages(renderer, self.networks, config.site_name, intro, written):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.src_uri, content=page.text))
         with timings.stage("exports"):
-            data_files = renderer.data_files(config.site_name)
+            data_files = renderer.data_files(config.site_name, networks.included(self.networks))
         for path, content in data_files.items():  # open data and Atom feed
             files.append(File.generated(config, path, content=content))
         if self.config.primary_color:
@@ -106,6 +114,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if entry is not None:
             # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
+        elif isinstance(campus, dict) and networks.original_page(self.networks, campus.get("id", "")):
+            page.canonical_url = networks.original_page(self.networks, campus["id"])  # an included network's
+            page.edit_url = None
         return context
 
     def on_post_build(self, config):

@@ -144,10 +144,10 @@ class SiteRenderer:
         return [self._page("donnees.md", "donnees.md.jinja", data, data=exports.data_page(self.catalogue)),
                 self._page("nouveautes.md", "nouveautes.md.jinja", news, news=feed.news_page(self.catalogue))]
 
-    def data_files(self, site_name: str) -> dict[str, str | bytes]:
+    def data_files(self, site_name: str, networks: list[dict] = ()) -> dict[str, str | bytes]:
         """Files published beside the pages: the open data exports (donnees/) and the Atom feed."""
-        files: dict[str, str | bytes] = {f"{exports.EXPORT_DIR}/{name}": text
-                                         for name, text in exports.export_files(self.catalogue, self.site_url).items()}
+        files: dict[str, str | bytes] = {f"{exports.EXPORT_DIR}/{name}": text for name, text in
+                                         exports.export_files(self.catalogue, self.site_url, networks).items()}
         files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
         return files
 
