@@ -80,6 +80,8 @@ def test_new_site_checks_and_builds_at_once(new_site, tmp_path):
     assert "--md-primary-fg-color: #000091;" in (tmp_path / "site/assets/campus-marque.css").read_text()
     for section in ("communautes", "formations", "outils", "interventions", "thematiques", "recherche"):
         assert (tmp_path / "site" / section / "index.html").is_file()
+    links = campus("links", str(tmp_path / "site"), cwd=new_site)  # as the workflows run it
+    assert links.returncode == 0, links.stdout
 
 
 def test_campus_new_then_check_and_build(tmp_path):

@@ -165,6 +165,8 @@ def test_counts_agree_everywhere(combined, b_export):
                    for t in SECTIONS.values())
     assert csv_rows == local
     assert "réseau « Réseau B » : 9 fiches incluses (à jour)" in combined["log"]
+    links = subprocess.run([*CAMPUS, "links", str(out)], capture_output=True, text=True)
+    assert links.returncode == 0, links.stdout
 
 
 def test_campus_export_is_byte_stable_and_equal_to_the_site(combined, tmp_path):
