@@ -80,6 +80,12 @@ def test_new_site_checks_and_builds_at_once(new_site, tmp_path):
     assert "--md-primary-fg-color: #000091;" in (tmp_path / "site/assets/campus-marque.css").read_text()
     for section in ("communautes", "formations", "outils", "interventions", "thematiques", "recherche"):
         assert (tmp_path / "site" / section / "index.html").is_file()
+    # Nothing on the new site names this repository's campus (its own name is everywhere).
+    for page in (tmp_path / "site").rglob("*.html"):
+        soup = parse(page)
+        texts = [soup.get_text(" ")] + [m.get("content", "") for m in soup.find_all("meta")]
+        assert not [t for t in texts if "transformation publique" in t.casefold()], page
+        assert NAME in soup.title.get_text() or page.name == "404.html"
     links = campus("links", str(tmp_path / "site"), cwd=new_site)  # as the workflows run it
     assert links.returncode == 0, links.stdout
 
