@@ -318,3 +318,17 @@ def test_oversized_or_hostile_exports_are_refused_and_the_local_site_is_built(tm
     assert result.returncode == 0, result.stderr
     assert f"réseau « Réseau C » : {message}" in result.stderr + result.stdout
     assert len(record_pages(tmp_path / "out")) == 2
+
+
+def test_a_local_export_without_version_key_is_read_as_1_0(tmp_path, server, b_export):
+    """A path relative to mkdocs.yml works like an address; exports from before the version key are 1.0."""
+    data = {k: v for k, v in b_export.items() if k not in ("version", "networks")}
+    site = make_a(tmp_path, [{"name": "Réseau B", "url": "../b/campus.json"}])
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b/campus.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = build(site, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert len(record_pages(tmp_path / "out")) == 2 + len(b_export["records"])
+    page = parse(tmp_path / "out/formations/reseau-b--devenez-facilitateur/index.html")
+    assert page.find("link", rel="canonical")["href"] == server["url"] + "b/formations/devenez-facilitateur/"
+    assert facts(page)["Réseau"].get_text(strip=True) == "Réseau B" and not facts(page)["Réseau"].a  # no site address
