@@ -56,10 +56,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         except CatalogueError as exc:
             raise PluginError("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                               + "\n" + summary_line(exc.problems)) from None
-        # The catalogue lives as long as the build: keep its objects out of the garbage collector's
-        # scans (at 10,000 records these scans cost a fifth of the rendering time).
         self.networks = networks.load_networks(self.config.networks, project, self.catalogue.themes,
                                                self.config.network_timeout, self.config.network_max_bytes)
+        # The catalogue lives as long as the build: keep its objects out of the garbage collector's
+        # scans (at 10,000 records these scans cost a fifth of the rendering time).
         gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
