@@ -332,3 +332,32 @@ def test_a_local_export_without_version_key_is_read_as_1_0(tmp_path, server, b_e
     page = parse(tmp_path / "out/formations/reseau-b--devenez-facilitateur/index.html")
     assert page.find("link", rel="canonical")["href"] == server["url"] + "b/formations/devenez-facilitateur/"
     assert facts(page)["Réseau"].get_text(strip=True) == "Réseau B" and not facts(page)["Réseau"].a  # no site address
+
+
+def test_the_network_facet_narrows_search_in_the_browser(combined, chromium):
+    """A visitor ticks « Réseau B » on the search page of the combined site (headless Chromium)."""
+    from test_search_browser import facet_box, results, type_query, wait_for_status
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(combined["out"])))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    try:
+        tab = context.new_page()
+        tab.goto(f"http://127.0.0.1:{httpd.server_port}/recherche/")
+        wait_for_status(tab)
+        type_query(tab, "facilitation")
+        everything = results(tab)
+        assert any("reseau-b--" in r["href"] for r in everything) and any("reseau-b--" not in r["href"] for r in everything)
+        tab.locator("#campus-facets-toggle").click()
+        box = facet_box(tab, "reseau", "Réseau B")
+        box.wait_for()
+        count = tab.locator(f'label[for="{box.get_attribute("id")}"] .campus-facet__count').inner_text()
+        box.check()
+        wait_for_status(tab, "Réseau : Réseau B")
+        narrowed = results(tab)
+        assert narrowed and all("reseau-b--" in r["href"] for r in narrowed)
+        assert count == f"({len(narrowed)})"
+        assert len(narrowed) < len(everything)
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
