@@ -1,4 +1,4 @@
-"""The `campus` command: what MkDocs lacks (check, new, pages, schema, export)."""
+"""The `campus` command: what MkDocs lacks (init, check, new, pages, schema, export)."""
 
 from __future__ import annotations
 
@@ -115,13 +115,28 @@ def cmd_links(args) -> int:
     return 1 if report.broken else 0
 
 
+def cmd_init(args) -> int:
+    from .init import InitError, init_site
+    target = Path(args.dir)
+    try:
+        written = init_site(target, args.name, args.short_name)
+    except InitError as exc:
+        print(f"campus init : {exc}", file=sys.stderr)
+        return 2
+    print(f"Site « {' '.join(args.name.split())} » créé dans {target} ({len(written)} fichiers).\n"
+          f"Ensuite : cd {target}, complétez les pages de content/ (repères « [À compléter] »), "
+          "puis « campus new », « campus check » et « mkdocs build --strict ».")
+    return 0
+
+
 def cmd_export(args) -> int:
     from .exports import site_url_from_config, write_exports
     catalogue = _load_or_report(args.catalogue)
     if catalogue is None:
         return 1
     site_url = args.site_url if args.site_url is not None else site_url_from_config(Path(args.config))
-    written = write_exports(catalogue, Path(args.out), site_url)
+    from .networks import networks_from_config
+    written = write_exports(catalogue, Path(args.out), site_url, networks_from_config(Path(args.config)))
     print(f"{len(written)} fichiers de données écrits dans {args.out}")
     return 0
 
@@ -160,6 +175,12 @@ def parser() -> argparse.ArgumentParser:
                        help="adresse publique du site (défaut : lien canonique de la page d'accueil)")
     links.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
     links.set_defaults(func=cmd_links)
+
+    init = sub.add_parser("init", help="créer le site d'un nouveau réseau, prêt à remplir")
+    init.add_argument("dir", metavar="DIR", help="dossier à créer (absent ou vide)")
+    init.add_argument("name", metavar="NOM", help="nom du réseau, par exemple « Campus des facilitateurs »")
+    init.add_argument("--short-name", default=None, help="nom court, pour l'en-tête (défaut : le nom)")
+    init.set_defaults(func=cmd_init)
 
     export = sub.add_parser("export", help="écrire les données ouvertes : JSON, CSV par type et schémas")
     export.add_argument("out", metavar="DIR")

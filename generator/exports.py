@@ -34,6 +34,7 @@ LIST_SEPARATOR = " | "
 LICENCE = {"title": "Licence Ouverte / Open Licence version 2.0 (Etalab)",
            "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}
 REFERENCE_ORDER = ("themes", "organisations", "sources")
+FORMAT_VERSION = "1.0"  # of campus.json (major.minor): bump the major when a reader must refuse the file
 
 
 def absolute_url(site_url: str | None, path: str) -> str:
@@ -71,7 +72,7 @@ def _relations(entry: Entry) -> dict[str, list[str]]:
 
 # --- JSON ---------------------------------------------------------------------------------
 
-def catalogue_data(catalogue: Catalogue, site_url: str | None = None) -> dict:
+def catalogue_data(catalogue: Catalogue, site_url: str | None = None, networks: list[dict] = ()) -> dict:
     """The whole catalogue as plain JSON data.
 
     Each record keeps its YAML fields untouched under `fields` (valid against
@@ -82,10 +83,12 @@ def catalogue_data(catalogue: Catalogue, site_url: str | None = None) -> dict:
                 "fields": e.record.model_dump(mode="json"), "relations": _relations(e)}
                for e in ordered_entries(catalogue)]
     newest = max((e.last_change for e in catalogue.entries), default=None)
-    data = {"licence": dict(LICENCE), "updated": newest.isoformat() if newest else None, "records": records}
+    data = {"version": FORMAT_VERSION, "licence": dict(LICENCE), "updated": newest.isoformat() if newest else None,
+            "records": records}
     for name in REFERENCE_ORDER:
         items = getattr(catalogue, name)
         data[name] = [items[key].model_dump(mode="json") for key in sorted(items)]
+    data["networks"] = [{"name": n["name"], "url": n["url"]} for n in networks]  # included, not re-exported
     return data
 
 
@@ -107,6 +110,9 @@ def catalogue_schema() -> dict:
                     "additionalProperties": {"type": "array", "items": id_schema}},
             }})
     properties = {
+        "version": {"type": "string", "pattern": r"^[0-9]+\.[0-9]+$",
+                    "description": "Version du format de ce fichier (majeure.mineure) ; un lecteur refuse une "
+                                   "version majeure plus récente que la sienne."},
         "licence": {"type": "object", "required": ["title", "url"], "additionalProperties": False,
                     "properties": {"title": {"type": "string"}, "url": {"type": "string"}}},
         "updated": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}],
@@ -115,6 +121,11 @@ def catalogue_schema() -> dict:
     }
     for name in REFERENCE_ORDER:
         properties[name] = {"$ref": f"{name}.schema.json"}
+    properties["networks"] = {
+        "type": "array", "description": "Réseaux inclus dans le site ; leurs fiches ne sont pas dans ce fichier.",
+        "items": {"type": "object", "required": ["name", "url"], "additionalProperties": False,
+                  "properties": {"name": {"type": "string"}, "url": {"type": "string",
+                                 "description": "Adresse de l'export (donnees/campus.json) du réseau."}}}}
     return {"$schema": SCHEMA_DIALECT, "title": "Catalogue Campus (export)",
             "type": "object", "additionalProperties": False, "required": list(properties),
             "properties": properties}
@@ -295,9 +306,9 @@ def data_page(catalogue: Catalogue) -> dict:
 
 # --- all files ----------------------------------------------------------------------------
 
-def export_files(catalogue: Catalogue, site_url: str | None = None) -> dict[str, str]:
-    """Relative path -> text of every export file, in a stable order."""
-    files = {JSON_NAME: json_text(catalogue_data(catalogue, site_url))}
+def export_files(catalogue: Catalogue, site_url: str | None = None, networks: list[dict] = ()) -> dict[str, str]:
+    """Relative path -> text of every export file, in a stable order (`networks`: those included)."""
+    files = {JSON_NAME: json_text(catalogue_data(catalogue, site_url, networks))}
     for info in r.RECORD_TYPES.values():
         files[f"{info.name}.csv"] = csv_text(catalogue, info.name, site_url)
     schemas = published_schemas(site_url)
@@ -307,10 +318,11 @@ def export_files(catalogue: Catalogue, site_url: str | None = None) -> dict[str,
     return files
 
 
-def write_exports(catalogue: Catalogue, out_dir: Path, site_url: str | None = None) -> list[Path]:
+def write_exports(catalogue: Catalogue, out_dir: Path, site_url: str | None = None,
+                  networks: list[dict] = ()) -> list[Path]:
     """Write every export file under `out_dir`; returns the paths written."""
     written = []
-    for name, text in export_files(catalogue, site_url).items():
+    for name, text in export_files(catalogue, site_url, networks).items():
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="") as handle:

@@ -12,7 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import material_markup, passthrough, timings
+from . import branding, material_markup, networks, passthrough, timings
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title
@@ -23,6 +23,21 @@ class CampusConfig(base.Config):
     """Folder of the YAML records, relative to mkdocs.yml."""
     edit_base = c.Optional(c.Type(str))
     """URL that, followed by a file path, edits that file (default: repo_url + '/edit/main')."""
+    # Branding (generator/branding.py): the network's name, header name, logo and primary colour.
+    name = c.Optional(c.Type(str))
+    """The network's full name; replaces site_name when given."""
+    short_name = c.Optional(c.Type(str))
+    """Name shown in the header bar (default: the site name)."""
+    logo = c.Optional(c.Type(str))
+    """Logo, a path under docs_dir or the theme (default: the theme's logo setting)."""
+    primary_color = c.Optional(branding.PrimaryColour())
+    """Primary colour, '#rrggbb'; refused when white text on it fails AA contrast (4.5:1)."""
+    # Other campuses included (generator/networks.py): [{name, url, required}].
+    network_timeout = c.Type((int, float), default=networks.DEFAULT_TIMEOUT)
+    """Seconds allowed to fetch one network's export."""
+    network_max_bytes = c.Type(int, default=networks.DEFAULT_MAX_BYTES)
+    """Largest export accepted, in bytes."""
+    networks = c.ListOfItems(c.SubConfig(networks.NetworkConfig), default=[])  # (the module, then the option)
 
 
 class CampusPlugin(BasePlugin[CampusConfig]):
@@ -32,6 +47,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         timings.reset()
         self._raw_html: dict[str, list[str]] = {}
         project = Path(config.config_file_path).resolve().parent
+        branding.use_packaged_theme(config)
+        branding.apply(config, self.config)
         self.catalogue_dir = (project / self.config.catalogue).resolve()
         gc.unfreeze()  # under mkdocs serve, the previous build's catalogue can be collected again
         try:
@@ -39,6 +56,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         except CatalogueError as exc:
             raise PluginError("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                               + "\n" + summary_line(exc.problems)) from None
+        self.networks = networks.load_networks(self.config.networks, project, self.catalogue.themes,
+                                               self.config.network_timeout, self.config.network_max_bytes)
         # The catalogue lives as long as the build: keep its objects out of the garbage collector's
         # scans (at 10,000 records these scans cost a fifth of the rendering time).
         gc.freeze()
@@ -61,15 +80,17 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                     else SiteRenderer(self.catalogue, site_url=config.site_url))
         written = {f.src_uri: page_title(f.content_string, f.name) for f in files.documentation_pages()
                    if not f.generated_by}
-        for page in renderer.all_pages(intro, written):
+        for page in networks.site_pages(renderer, self.networks, config.site_name, intro, written):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.src_uri, content=page.text))
         with timings.stage("exports"):
-            data_files = renderer.data_files(config.site_name)
+            data_files = renderer.data_files(config.site_name, networks.included(self.networks))
         for path, content in data_files.items():  # open data and Atom feed
             files.append(File.generated(config, path, content=content))
+        if self.config.primary_color:
+            files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -93,6 +114,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if entry is not None:
             # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
+        elif isinstance(campus, dict) and networks.original_page(self.networks, campus.get("id", "")):
+            page.canonical_url = networks.original_page(self.networks, campus["id"])  # an included network's
+            page.edit_url = None
         return context
 
     def on_post_page(self, output, page, config):

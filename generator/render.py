@@ -17,9 +17,10 @@ from . import records as r
 from .fields import field_tables
 from .model import Catalogue
 from .present import Presenter, relative_url, render_markdown
+from .resources import template_dir
 from .timings import stage
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "campus"
+TEMPLATE_DIR = template_dir()
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class SiteRenderer:
         for info in r.RECORD_TYPES.values():
             listing = self.presenter.listing_page(info.name)
             meta = {"title": info.plural,
-                    "description": f"{listing['count_text'].capitalize()} du campus de la transformation publique.",
+                    "description": f"{listing['count_text'].capitalize()} du campus.",
                     "campus": {"listing": info.name}}
             pages.append(self._page(f"{info.section}/index.md", "listing.md.jinja", meta, listing=listing))
         return pages
@@ -121,7 +122,7 @@ class SiteRenderer:
                   for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())]
         written = [{"title": title, "url": relative_url(url, page_url(src))}
                    for src, title in sorted(written_pages.items(), key=lambda i: i[1].casefold())]
-        meta = {"title": "Plan du site", "description": "Toutes les pages du campus de la transformation publique."}
+        meta = {"title": "Plan du site", "description": "Toutes les pages du campus."}
         return self._page("plan-du-site.md", "site-map.md.jinja", meta, sections=sections, themes=themes,
                           written=written, themes_url=relative_url(url, "thematiques/"),
                           home_url=relative_url(url, ""))
@@ -129,7 +130,7 @@ class SiteRenderer:
     def search_page(self) -> GeneratedPage:
         """'Rechercher': the page that runs queries typed in the header's search box."""
         url = "recherche/"
-        meta = {"title": "Rechercher", "description": "Rechercher dans le campus de la transformation publique.",
+        meta = {"title": "Rechercher", "description": "Rechercher dans le campus.",
                 "campus": {"search": True}, "hide": ["toc"]}
         return self._page("recherche.md", "search.md.jinja", meta, site_map_url=relative_url(url, "plan-du-site/"),
                           themes_url=relative_url(url, "thematiques/"))
@@ -139,14 +140,14 @@ class SiteRenderer:
         data = {"title": "Données ouvertes", "description": "Le catalogue du campus en données ouvertes : "
                 "JSON, CSV et schémas, sous Licence Ouverte 2.0."}
         news = {"title": "Nouveautés", "description": "Les ressources ajoutées ou mises à jour récemment "
-                "dans le campus de la transformation publique."}
+                "dans le campus."}
         return [self._page("donnees.md", "donnees.md.jinja", data, data=exports.data_page(self.catalogue)),
                 self._page("nouveautes.md", "nouveautes.md.jinja", news, news=feed.news_page(self.catalogue))]
 
-    def data_files(self, site_name: str) -> dict[str, str | bytes]:
+    def data_files(self, site_name: str, networks: list[dict] = ()) -> dict[str, str | bytes]:
         """Files published beside the pages: the open data exports (donnees/) and the Atom feed."""
-        files: dict[str, str | bytes] = {f"{exports.EXPORT_DIR}/{name}": text
-                                         for name, text in exports.export_files(self.catalogue, self.site_url).items()}
+        files: dict[str, str | bytes] = {f"{exports.EXPORT_DIR}/{name}": text for name, text in
+                                         exports.export_files(self.catalogue, self.site_url, networks).items()}
         files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
         return files
 

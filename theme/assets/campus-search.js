@@ -5,6 +5,7 @@
 
 const FACETS = [
   ["type", "Type de ressource"],
+  ["reseau", "Réseau"],  // only on sites that include other networks (generator/networks.py)
   ["thematique", "Thématique"],
   ["format", "Format"],
   ["public", "Public"],

@@ -1,0 +1,161 @@
+"""`campus init`: a new network's site checks and builds at once, `campus new` works in it, and its
+branding (name, short name, logo, primary colour) comes from the plugin's options."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, build_site, parse
+
+NAME = "Réseau des facilitateurs d'Exemple-sur-Mer"
+CAMPUS = [sys.executable, "-m", "generator.cli"]
+
+
+def campus(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*CAMPUS, *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def new_site(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("init")
+    result = campus("init", "reseau", NAME, "--short-name", "Facilitateurs", cwd=base)
+    assert result.returncode == 0, result.stderr
+    return base / "reseau"
+
+
+def set_plugin_option(site: Path, key: str, value: str) -> None:
+    config = site / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("short_name:"))
+    lines.insert(index, f"      {key}: {value}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_init_writes_a_complete_site(new_site):
+    expected = ["mkdocs.yml", "catalogue/themes.yml", "catalogue/organisations.yml", "catalogue/sources.yml",
+                "content/index.md", "content/a-propos.md", "content/contribuer.md", "content/accessibilite.md",
+                "content/mentions-legales.md", "schemas/training.schema.json", "schemas/themes.schema.json",
+                ".pre-commit-config.yaml", ".github/workflows/site.yml", ".gitlab-ci.yml", "requirements.txt"]
+    for name in expected:
+        assert (new_site / name).is_file(), name
+    # Configuration files are valid YAML; the pre-commit hook runs campus check on records.
+    hooks = yaml.safe_load((new_site / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert hooks["repos"][0]["hooks"][0]["entry"].endswith("campus check")
+    workflow = yaml.safe_load((new_site / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert any("campus check" in run for run in steps) and "make site" in steps
+    gitlab = yaml.safe_load((new_site / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert "make site" in gitlab["pages"]["script"]
+    # Placeholders are marked on every hand-written page but the generic ones.
+    for page in ("index.md", "a-propos.md", "contribuer.md", "accessibilite.md", "mentions-legales.md"):
+        assert "[À compléter]" in (new_site / "content" / page).read_text(encoding="utf-8"), page
+    # The schemas are those of the installed generator.
+    assert campus("schema", "--check", cwd=new_site).returncode == 0
+
+
+def test_init_refuses_a_folder_that_is_not_empty(new_site):
+    result = campus("init", str(new_site), "Autre", cwd=new_site.parent)
+    assert result.returncode == 2
+    assert "n'est pas un dossier vide" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_new_site_checks_and_builds_at_once(new_site, tmp_path):
+    check = campus("check", cwd=new_site)
+    assert check.returncode == 0, check.stdout
+    assert "0 fiches" in check.stdout
+    result = build_site(new_site / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    home = parse(tmp_path / "site" / "index.html")
+    assert home.find("h1").get_text(strip=True) == NAME
+    header = home.select_one(".md-header__topic .md-ellipsis").get_text(strip=True)
+    assert header == "Facilitateurs"
+    assert home.find("title").get_text().endswith(NAME)
+    css = [link["href"] for link in home.find_all("link", rel="stylesheet")]
+    assert any(href.endswith("assets/campus-marque.css") for href in css)
+    assert "--md-primary-fg-color: #000091;" in (tmp_path / "site/assets/campus-marque.css").read_text()
+    for section in ("communautes", "formations", "outils", "interventions", "thematiques", "recherche"):
+        assert (tmp_path / "site" / section / "index.html").is_file()
+    # Nothing on the new site names this repository's campus (its own name is everywhere).
+    for page in (tmp_path / "site").rglob("*.html"):
+        soup = parse(page)
+        texts = [soup.get_text(" ")] + [m.get("content", "") for m in soup.find_all("meta")]
+        assert not [t for t in texts if "transformation publique" in t.casefold()], page
+        assert NAME in soup.title.get_text() or page.name == "404.html"
+    links = campus("links", str(tmp_path / "site"), cwd=new_site)  # as the workflows run it
+    assert links.returncode == 0, links.stdout
+
+
+def test_campus_new_then_check_and_build(tmp_path):
+    assert campus("init", "site", NAME, cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+    new = campus("new", "training", "Découvrir la facilitation", cwd=site)
+    assert new.returncode == 0, new.stderr
+    record = site / "catalogue/trainings/decouvrir-la-facilitation.yml"
+    assert record.is_file()
+    # Required sources are still empty: check says where.
+    check = campus("check", cwd=site)
+    assert check.returncode == 1
+    assert "catalogue/trainings/decouvrir-la-facilitation.yml:" in check.stdout
+    # The editor completes the record and the reference lists, as the comments say.
+    (site / "catalogue/sources.yml").write_text(
+        "- id: presentation\n  title: Présentation du réseau\n  publisher: Réseau d'exemple\n", encoding="utf-8")
+    (site / "catalogue/themes.yml").write_text("- id: facilitation\n  title: Facilitation\n", encoding="utf-8")
+    text = record.read_text(encoding="utf-8").replace("sources: []", "sources: [presentation]")
+    text = text.replace("summary: ''", "summary: Une journée pour découvrir la facilitation.")
+    text = text.replace("themes: []", "themes: [facilitation]")
+    record.write_text(text, encoding="utf-8")
+    check = campus("check", cwd=site)
+    assert check.returncode == 0, check.stdout
+    result = build_site(site / "mkdocs.yml", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    page = parse(tmp_path / "out/formations/decouvrir-la-facilitation/index.html")
+    assert page.find("h1").get_text(strip=True) == "Découvrir la facilitation"
+
+
+@pytest.mark.parametrize("colour, ratio", [("#ffcc00", "1,51:1"), ("#0aa", "2,86:1"), ("#777777", "4,47:1")])
+def test_a_primary_colour_failing_aa_contrast_is_refused(tmp_path, colour, ratio):
+    assert campus("init", "site", NAME, cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('primary_color: "#000091"',
+                                                                  f'primary_color: "{colour}"'), encoding="utf-8")
+    result = build_site(config, tmp_path / "out")
+    assert result.returncode != 0
+    assert f"couleur « {colour} » refusée : son contraste avec le texte blanc est de {ratio}" in result.stderr
+    assert "au moins 4,5:1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_colour_just_above_aa_is_accepted():
+    from generator.branding import PrimaryColour
+    assert PrimaryColour().validate("#767676") == "#767676"  # 4.54:1
+
+
+def test_logo_and_colour_options_brand_the_site(tmp_path):
+    assert campus("init", "site", NAME, cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+    (site / "content/assets").mkdir()
+    (site / "content/assets/logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>', encoding="utf-8")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('primary_color: "#000091"', 'primary_color: "#18753c"')
+                      .replace("# logo: assets/logo.svg", "logo: assets/logo.svg"), encoding="utf-8")
+    result = build_site(config, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    home = parse(tmp_path / "out/index.html")
+    assert home.select_one(".md-header__button.md-logo img")["src"].endswith("assets/logo.svg")
+    assert "--md-primary-fg-color: #18753c;" in (tmp_path / "out/assets/campus-marque.css").read_text()
+
+
+def test_this_campus_uses_the_same_branding_options(real_site):
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    options = next(p["campus"] for p in config["plugins"] if isinstance(p, dict) and "campus" in p)
+    assert options["primary_color"] == "#000091"
+    home = parse(real_site / "index.html")
+    assert any(link["href"].endswith("assets/campus-marque.css") for link in home.find_all("link", rel="stylesheet"))
+    assert "--md-primary-fg-color: #000091;" in (real_site / "assets/campus-marque.css").read_text()

@@ -1,0 +1,131 @@
+"""The installed package is enough: a wheel carries the generator, the theme and the starter site,
+and a site builds from it in a folder outside the repository, with the repository off the path."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_ENV, FIXTURES, ROOT, build_site
+
+STANDALONE_CONFIG = """\
+site_name: Campus de test
+site_url: https://campus.test/
+docs_dir: content
+theme:
+  name: material
+  language: fr
+  font: false
+plugins:
+  - campus
+"""
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    str(ROOT), "-w", str(out)], check=True, cwd=ROOT)
+    (found,) = out.glob("campus-*.whl")
+    return found
+
+
+@pytest.fixture(scope="session")
+def installed(wheel, tmp_path_factory) -> dict:
+    """A fresh venv with only the wheel installed (no deps); the dependencies come from the project's
+    venv through a folder of links to its site-packages, leaving out this project's own install."""
+    base = tmp_path_factory.mktemp("installed")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    deps = base / "deps"
+    deps.mkdir()
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    for item in site_packages.iterdir():
+        name = item.name.lower()
+        if name.startswith(("campus", "__editable__", "generator", "_campus")) or name.endswith(".pth"):
+            continue
+        (deps / item.name).symlink_to(item)
+    target = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip())
+    (target / "campus-deps.pth").write_text(str(deps) + "\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
+                    str(wheel)], check=True) if _pip_has_python_option() else \
+        subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                        str(wheel)], check=True)
+    env = {k: v for k, v in BUILD_ENV.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{venv / 'bin'}:{env.get('PATH', '')}"
+    return {"python": python, "target": target, "env": env, "venv": venv}
+
+
+def _pip_has_python_option() -> bool:
+    version = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True, text=True).stdout
+    major, minor = (int(x) for x in version.split()[1].split(".")[:2])
+    return (major, minor) >= (22, 3)
+
+
+def test_wheel_carries_the_generator_theme_and_starter(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    theme_files = {p.relative_to(ROOT / "theme").as_posix() for p in (ROOT / "theme").rglob("*") if p.is_file()}
+    assert {f"generator/theme/{name}" for name in theme_files} <= names
+    assert "generator/plugin.py" in names and "generator/cli.py" in names
+    starter = {p.relative_to(ROOT / "generator").as_posix() for p in (ROOT / "generator/starter").rglob("*")
+               if p.is_file()}
+    assert {f"generator/{name}" for name in starter} <= names
+    assert "generator/starter/_github/workflows/site.yml" in names
+
+
+def test_installed_package_builds_a_site_outside_the_repository(installed, tmp_path):
+    python, env = installed["python"], installed["env"]
+    where = subprocess.run([str(python), "-c", "import sys, generator; print(generator.__file__); print(sys.path)"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, check=True).stdout
+    module_file, path = where.splitlines()
+    assert Path(module_file).is_relative_to(installed["target"])
+    assert str(ROOT) not in path
+
+    site = tmp_path / "reseau"
+    shutil.copytree(FIXTURES / "mini" / "catalogue", site / "catalogue")
+    shutil.copytree(FIXTURES / "mini" / "content", site / "content")
+    (site / "mkdocs.yml").write_text(STANDALONE_CONFIG, encoding="utf-8")
+    built = subprocess.run([str(python), "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+                           capture_output=True, text=True, env=env, cwd=site)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "out" / "assets" / "campus.css").is_file()  # the theme's assets, from the package
+    assert (tmp_path / "out" / "communautes" / "facilitateurs-publics" / "index.html").is_file()
+
+    # The same site built by the source tree is the same, file for file.
+    reference = build_site(site / "mkdocs.yml", tmp_path / "reference")
+    assert reference.returncode == 0, reference.stderr
+    comparison = filecmp.dircmp(tmp_path / "out", tmp_path / "reference")
+    differing = []
+
+    def walk(c, prefix=""):
+        differing.extend(prefix + n for n in c.diff_files + c.left_only + c.right_only)
+        for name, sub in c.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+    walk(comparison)
+    assert differing == []
+
+    check = subprocess.run([str(installed["venv"] / "bin" / "campus"), "check"], capture_output=True,
+                           text=True, env=env, cwd=site)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_installed_campus_init_then_build(installed, tmp_path):
+    env = installed["env"]
+    init = subprocess.run([str(installed["venv"] / "bin" / "campus"), "init", "reseau", "Réseau d'essai"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "reseau/.github/workflows/site.yml").is_file()
+    built = subprocess.run([str(installed["python"]), "-m", "mkdocs", "build", "--strict"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path / "reseau")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "reseau/site/index.html").is_file()
