@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from . import records as r
-from .errors import Problem
+from .errors import Problem, quote
 from .load import Document, load_file
 
 # Which field names hold references, and to what (a record type or a reference list).
@@ -81,7 +81,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"le nombre {value}"
     if isinstance(value, str):
-        return f"le texte « {value[:60]} »"
+        return f"le texte {quote(value)}"
     if isinstance(value, list):
         return "une liste"
     if isinstance(value, dict):
@@ -91,6 +91,16 @@ def _describe(value: Any) -> str:
     if value is None:
         return "une valeur vide"
     return type(value).__name__
+
+
+def _decimal_hint(text: str) -> str:
+    """What to write instead of a number YAML 1.1 reads in another base or notation."""
+    digits = text.replace("_", "")
+    sign = "-" if digits.startswith("-") else ""
+    digits = digits.lstrip("+-")
+    if digits.isdigit():
+        return f"écrivez {sign}{int(digits)}"
+    return "écrivez le nombre en chiffres décimaux, sans préfixe, « : » ni « _ », par exemple 10"
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -139,12 +149,24 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
         message = f"date impossible « {value} » dans « {name} »"
         hint = "ce jour n'existe pas dans le calendrier"
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        if isinstance(value, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
-            message = f"date impossible « {value} » dans « {name} »"
+        loose = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) if isinstance(value, str) else None
+        if loose and len(value) == 10:
+            message = f"date impossible {quote(value)} dans « {name} »"
             hint = "ce jour n'existe pas dans le calendrier"
+        elif loose:
+            message = f"date mal écrite {quote(value)} dans « {name} » : le format est AAAA-MM-JJ"
+            year, month, day = (int(x) for x in loose.groups())
+            hint = f"écrivez {year:04d}-{month:02d}-{day:02d}"
         else:
             message = f"date attendue dans « {name} », trouvé {_describe(value)}"
             hint = "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2024-12-10"
+    elif kind == "one_line":
+        message = f"{ctx.get('what')} interdit dans « {name} » (caractère {ctx.get('position')} de {quote(value)})"
+        hint = "ce champ tient sur une ligne, sans caractère invisible"
+    elif kind == "int_type" and loc in doc.loose_numbers:
+        text = doc.loose_numbers[loc]
+        message = f"nombre {quote(text)} refusé dans « {name} » : seuls les entiers décimaux simples sont acceptés"
+        hint = _decimal_hint(text)
     elif kind in _TYPE_NAMES:
         message = f"type incorrect pour « {name} » : attendu {_TYPE_NAMES[kind]}, trouvé {_describe(value)}"
     elif kind == "greater_than_equal":
