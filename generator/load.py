@@ -305,7 +305,7 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # An unclosed quote or bracket is reported at the end of the file: point at its start.
-        if exc.context_mark and exc.problem and "end of stream" in exc.problem:
+        if exc.context_mark and exc.problem and ("end of stream" in exc.problem or "<stream end>" in exc.problem):
             mark = exc.context_mark
         line, column = _pos(mark) if mark else (1, 1)
         what = "; ".join(x for x in (exc.problem, exc.context) if x) or "syntaxe invalide"
@@ -326,6 +326,9 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]
 
     Anything else (a named pipe, a socket, a device) is a problem, never waited on."""
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # never open a socket, a device or a pipe
+            return None, [not_regular_file(display, mode)]
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
