@@ -48,6 +48,37 @@ def _markdown_html(text: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
+# Characters HTML (and XML 1.0) cannot carry: C0/C1 controls but tab and newlines, lone surrogates,
+# noncharacters. Validation refuses them; whatever gets through is replaced, never written raw.
+_UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def safe_text(text: str) -> str:
+    """`text` with every character an HTML or XML document cannot hold replaced by U+FFFD."""
+    return _UNSAFE_CHARACTERS.sub("\ufffd", text) if _UNSAFE_CHARACTERS.search(text) else text
+
+
+def safe_data(value):
+    """Template data with `safe_text` applied to every string (Markup stays Markup)."""
+    if isinstance(value, Markup):
+        return Markup(safe_text(str(value)))
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {key: safe_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [safe_data(item) for item in value]
+    return value
+
+
+def _safe_output(method):
+    """Page data from a Presenter method, passed through `safe_data`."""
+    def wrapper(*args, **kwargs):
+        return safe_data(method(*args, **kwargs))
+    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
+    return wrapper
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown -> sanitised HTML, safe to place in a page."""
     return Markup(_markdown_html(text)) if text else Markup("")
@@ -176,6 +207,7 @@ class Presenter:
 
     # --- record pages ---------------------------------------------------------------------
 
+    @_safe_output
     def record_page(self, entry: Entry) -> dict:
         """Everything a record page shows, in the order the template lays it out."""
         rec, url = entry.record, entry.url
@@ -294,6 +326,7 @@ class Presenter:
 
     # --- listings and home ----------------------------------------------------------------
 
+    @_safe_output
     def listing_page(self, type_name: str) -> dict:
         info = r.RECORD_TYPES[type_name]
         url = f"{info.section}/"
@@ -302,6 +335,7 @@ class Presenter:
                 "count_text": _plural(len(entries), info.label.lower(), info.plural.lower()),
                 "cards": [self.card(e, url) for e in entries]}
 
+    @_safe_output
     def theme_page(self, theme_id: str) -> dict:
         theme = self.catalogue.themes[theme_id]
         url = f"thematiques/{theme_id}/"
@@ -314,6 +348,7 @@ class Presenter:
         return {"id": theme_id, "title": theme.title, "description": render_markdown(theme.description),
                 "count_text": _plural(len(entries), "ressource", "ressources"), "groups": groups}
 
+    @_safe_output
     def themes_index(self) -> dict:
         url = "thematiques/"
         return {"themes": [{"title": t.title, "url": relative_url(url, f"thematiques/{t.id}/"),
@@ -321,6 +356,7 @@ class Presenter:
                             "description": render_markdown(t.description)}
                            for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())]}
 
+    @_safe_output
     def home_page(self, intro_html: str = "") -> dict:
         counts = [{"label": info.plural, "count": len(self.catalogue.of_type(info.name)),
                    "url": f"{info.section}/"} for info in r.RECORD_TYPES.values()]
@@ -333,4 +369,4 @@ class Presenter:
                            for e in self.catalogue.latest(8)]}
 
 
-__all__ = ["Presenter", "french_date", "render_markdown", "relative_url"]
+__all__ = ["Presenter", "french_date", "render_markdown", "relative_url", "safe_data", "safe_text"]
