@@ -171,7 +171,7 @@ def _scalar(node, loc: Loc, doc: Document) -> Any:
             raise ValueError(text)
         return value
     except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
-        raise _Refused(f"valeur {quote(text)} impossible pour l'étiquette !!{tag}", node.start_mark,
+        raise _Refused(f"valeur {quote(text) if text else 'vide'} impossible pour l'étiquette !!{tag}", node.start_mark,
                        "retirez l'étiquette et écrivez la valeur simplement") from None
 
 
