@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from .exports import LICENCE, absolute_url
 from .model import Catalogue, Entry
-from .present import french_date, relative_url, safe_data, safe_text
+from .present import french_date, relative_url, safe_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"
@@ -79,8 +79,8 @@ def atom_feed(catalogue: Catalogue, site_url: str | None, site_name: str) -> byt
 
 def news_page(catalogue: Catalogue) -> dict:
     """Template data of the "Nouveautés" page (at NEWS_URL)."""
-    return safe_data({"feed_path": FEED_PATH, "limit": NEWS_LIMIT,
+    return {"feed_path": FEED_PATH, "limit": NEWS_LIMIT,
             "items": [{"title": e.title, "url": relative_url(NEWS_URL, e.url), "type_label": e.type_info.label,
                        "summary": e.record.summary, "change": _change(e),
                        "date": french_date(e.last_change), "date_iso": e.last_change.isoformat()}
-                      for e in latest(catalogue)]})
+                      for e in latest(catalogue)]}

@@ -59,7 +59,8 @@ def safe_text(text: str) -> str:
 
 
 def safe_data(value):
-    """Template data with `safe_text` applied to every string (Markup stays Markup)."""
+    """`safe_text` applied to every string of template data (Markup stays Markup): the templates'
+    `finalize`, so nothing a template prints carries such a character."""
     if isinstance(value, Markup):
         return Markup(safe_text(str(value)))
     if isinstance(value, str):
@@ -69,14 +70,6 @@ def safe_data(value):
     if isinstance(value, list):
         return [safe_data(item) for item in value]
     return value
-
-
-def _safe_output(method):
-    """Page data from a Presenter method, passed through `safe_data`."""
-    def wrapper(*args, **kwargs):
-        return safe_data(method(*args, **kwargs))
-    wrapper.__name__, wrapper.__doc__ = method.__name__, method.__doc__
-    return wrapper
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -207,7 +200,6 @@ class Presenter:
 
     # --- record pages ---------------------------------------------------------------------
 
-    @_safe_output
     def record_page(self, entry: Entry) -> dict:
         """Everything a record page shows, in the order the template lays it out."""
         rec, url = entry.record, entry.url
@@ -326,7 +318,6 @@ class Presenter:
 
     # --- listings and home ----------------------------------------------------------------
 
-    @_safe_output
     def listing_page(self, type_name: str) -> dict:
         info = r.RECORD_TYPES[type_name]
         url = f"{info.section}/"
@@ -335,7 +326,6 @@ class Presenter:
                 "count_text": _plural(len(entries), info.label.lower(), info.plural.lower()),
                 "cards": [self.card(e, url) for e in entries]}
 
-    @_safe_output
     def theme_page(self, theme_id: str) -> dict:
         theme = self.catalogue.themes[theme_id]
         url = f"thematiques/{theme_id}/"
@@ -348,7 +338,6 @@ class Presenter:
         return {"id": theme_id, "title": theme.title, "description": render_markdown(theme.description),
                 "count_text": _plural(len(entries), "ressource", "ressources"), "groups": groups}
 
-    @_safe_output
     def themes_index(self) -> dict:
         url = "thematiques/"
         return {"themes": [{"title": t.title, "url": relative_url(url, f"thematiques/{t.id}/"),
@@ -356,7 +345,6 @@ class Presenter:
                             "description": render_markdown(t.description)}
                            for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())]}
 
-    @_safe_output
     def home_page(self, intro_html: str = "") -> dict:
         counts = [{"label": info.plural, "count": len(self.catalogue.of_type(info.name)),
                    "url": f"{info.section}/"} for info in r.RECORD_TYPES.values()]

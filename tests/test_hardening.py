@@ -221,3 +221,95 @@ def test_sockets_links_leaving_the_catalogue_and_hidden_files_are_reported(catal
         "(remplacez-le par un vrai fichier YAML ou retirez-le)",
     ]
     assert_located(lines[:-1], catalogue.parent)
+
+
+# --- reference lists ----------------------------------------------------------------------
+
+def _with_parent(catalogue: Path, parents: dict[str, str]) -> None:
+    path = catalogue / "organisations.yml"
+    text = path.read_text(encoding="utf-8")
+    for org, parent in parents.items():
+        text = text.replace(f"- id: {org}\n", f"- id: {org}\n  parent: {parent}\n")
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("parents,expected", [
+    ({"ditp": "ditp"}, ["catalogue/organisations.yml:2:11: l'organisation « ditp » est indiquée comme son propre "
+                        "parent (retirez « parent » ou indiquez l'organisation de rattachement)"]),
+    ({"ditp": "anssi", "anssi": "ditp"},
+     ["catalogue/organisations.yml:2:11: organisations rattachées en boucle : ditp → anssi → ditp "
+      "(une organisation ne peut pas dépendre d'elle-même)",
+      "catalogue/organisations.yml:7:11: organisations rattachées en boucle : anssi → ditp → anssi "
+      "(une organisation ne peut pas dépendre d'elle-même)"]),
+    ({"ditp": "dtip"}, ["catalogue/organisations.yml:2:11: organisation inconnue « dtip » (parent de « ditp ») "
+                        "(vouliez-vous dire « ditp » ?)"]),
+], ids=["own-parent", "cycle", "unknown"])
+def test_organisation_parents(catalogue, capsys, monkeypatch, parents, expected):
+    _with_parent(catalogue, parents)
+    monkeypatch.chdir(catalogue.parent)
+    code, lines = check(Path("catalogue"), capsys)
+    assert code == 1 and lines[:-1] == expected
+    assert_located(lines[:-1], catalogue.parent)
+
+
+def test_session_ending_before_it_starts(catalogue, capsys, monkeypatch):
+    path = catalogue / "trainings" / "devenez-facilitateur.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("end: 2025-03-14", "end: 2025-03-01"), encoding="utf-8")
+    monkeypatch.chdir(catalogue.parent)
+    code, lines = check(Path("catalogue"), capsys)
+    assert code == 1 and lines[:-1] == [
+        "catalogue/trainings/devenez-facilitateur.yml:11:10: « end » (2025-03-01) précède « start » (2025-03-12) "
+        "(une fin ne peut pas précéder le début)"]
+
+
+# --- outputs stay well-formed -----------------------------------------------------------
+
+FORMULAS = {"title": '=HYPERLINK("https://x.test","clic")', "summary": "+cmd|' /C calc'!A0",
+            "period": "-2+3", "location": "@SUM(1+1)"}
+
+
+def test_csv_cells_never_start_a_formula_and_json_stays_exact(tmp_path):
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    (project / "catalogue" / "interventions" / "formule.yml").write_text(
+        "".join(f"{key}: '{value.replace(chr(39), chr(39) * 2)}'\n" for key, value in FORMULAS.items())
+        + "objectives: ['=1+1', 'sans risque']\nfacilitated_by: [facilitateurs-publics]\n"
+          "published: 2024-11-01\nsources: [article-campus]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["export", str(out), "--catalogue", str(project / "catalogue")]) == 0
+    for table in out.glob("*.csv"):
+        with open(table, encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                assert not any(cell.startswith(FORMULA_PREFIXES) for cell in row), (table.name, row)
+    with open(out / "intervention.csv", encoding="utf-8", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["id"] == "formule")
+    assert {key: row[key] for key in FORMULAS} == {key: "'" + value for key, value in FORMULAS.items()}
+    assert row["objectives"] == "'=1+1 | sans risque"
+    fields = next(r for r in json.loads((out / "campus.json").read_text(encoding="utf-8"))["records"]
+                  if r["id"] == "formule")["fields"]
+    assert {key: fields[key] for key in FORMULAS} == FORMULAS and fields["objectives"] == ["=1+1", "sans risque"]
+
+
+def test_open_data_page_says_how_formulas_are_neutralised(mini_site):
+    page = parse(mini_site / "donnees" / "index.html")
+    text = " ".join(page.get_text(" ").split())
+    assert "commence par une apostrophe ( ' ) ajoutée" in text
+    assert "=, +, -, @, tabulation, retour chariot" in text
+    assert "le fichier JSON, qui donne toujours les valeurs exactes" in text
+
+
+def test_feed_and_pages_stay_well_formed_whatever_gets_through(tmp_path):
+    """Defence in depth: a title holding NUL, ESC, VT, BEL and U+FFFE (which validation refuses)
+    still gives a feed that parses as XML and pages with no raw control character."""
+    catalogue = read_catalogue(FIXTURES / "mini" / "catalogue")
+    hostile = "Titre\x00 avec\x1b[31m \x0bdes\x07 caractères\ufffe"
+    entry = catalogue.by_id["codeveloppeurs"]
+    entry.record = entry.record.model_copy(update={"title": hostile, "summary": "Résumé\x1b\x00"})
+    feed = ET.fromstring(atom_feed(catalogue, "https://campus.test/", "Campus"))
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Titre\ufffd avec\ufffd[31m \ufffddes\ufffd caractères\ufffd" in titles
+    pages = SiteRenderer(catalogue).all_pages()
+    record = next(p for p in pages if p.src_uri == "communautes/codeveloppeurs.md")
+    body = record.text.split("---\n", 2)[2]
+    assert "Titre\ufffd avec" in body
+    for page in pages:
+        assert not RAW_CONTROL.search(page.text.split("---\n", 2)[2]), page.src_uri
