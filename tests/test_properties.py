@@ -242,3 +242,8 @@ def test_mutated_real_records_keep_check_promises(project, tmp_path, data):
             assert_located(problems, project)
     finally:
         path.write_bytes(original)
+
+
+def test_accepted_mutations_were_built():
+    """The property above met enough accepted mutations to build MAX_BUILDS sites (runs after it)."""
+    assert len(BUILDS) == MAX_BUILDS
