@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
@@ -24,6 +25,12 @@ def is_hidden_character(char: str) -> bool:
     code = ord(char)
     return (unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or code in _BIDI_CONTROLS
             or code in _ZERO_WIDTH or is_noncharacter(code))
+
+
+# The same set as a regular expression (newline and zero-width characters aside), to find them fast.
+_ASTRAL_NONCHARACTERS = "".join(chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF))
+HIDDEN_CHARACTERS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                               "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _ASTRAL_NONCHARACTERS + "]")
 
 
 def visible(text: str) -> str:

@@ -23,7 +23,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .errors import Problem, describe_character, is_hidden_character, quote
+from .errors import HIDDEN_CHARACTERS, Problem, describe_character, quote
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64
@@ -129,9 +129,8 @@ _scalars = SafeConstructor()
 _resolver = Resolver()
 _PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Characters a value may hold: anything but hidden ones (newlines are checked per field, and
-# zero-width characters are refused only where they mislead: ids and one-line texts).
-_VALUE_ALLOWED = {"\n", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+# A value may hold newlines (checked per field) and zero-width characters (refused only where
+# they mislead: ids and one-line texts), never the other HIDDEN_CHARACTERS.
 
 
 def _pos(mark) -> Position:
@@ -177,13 +176,11 @@ def _scalar(node, loc: Loc, doc: Document) -> Any:
 
 def _check_characters(value: str, loc: Loc, doc: Document, mark) -> None:
     """Hidden characters that reached a value through an escape ("\\x1b", "\\ud800") are refused."""
-    for char in value:
-        if char not in _VALUE_ALLOWED and is_hidden_character(char):
-            line, column = _pos(mark)
-            doc.problems.append(Problem(doc.path, line, column,
-                                        f"caractère interdit {describe_character(char)} dans la valeur {quote(value)}",
-                                        "retirez-le : il est invisible ou perturbe l'affichage"))
-            return
+    found = HIDDEN_CHARACTERS.search(value)
+    if found:
+        doc.problems.append(Problem(doc.path, *_pos(mark),
+                                    f"caractère interdit {describe_character(found.group())} dans la valeur "
+                                    f"{quote(value)}", "retirez-le : il est invisible ou perturbe l'affichage"))
 
 
 def _to_data(node, loc: Loc, doc: Document, depth: int = 0) -> Any:
@@ -241,10 +238,9 @@ def _hidden_characters(text: str, path: str) -> list[Problem]:
     1.1 does: refusing them first keeps every position the editor's."""
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.isprintable():
-            continue
-        for index, char in enumerate(line):
-            if char != "\t" and is_hidden_character(char) and ord(char) not in _ZERO_WIDTH_CODES:
+        for found in HIDDEN_CHARACTERS.finditer(line):
+            index, char = found.start(), found.group()
+            if char != "\t":  # tabs have their own message
                 problems.append(Problem(path, number, index + 1, f"caractère interdit {describe_character(char)}",
                                         "retirez-le : il est invisible ou perturbe l'affichage"))
                 if len(problems) >= MAX_CHARACTER_PROBLEMS:
@@ -252,7 +248,6 @@ def _hidden_characters(text: str, path: str) -> list[Problem]:
     return problems
 
 
-_ZERO_WIDTH_CODES = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
 class _Bounds:
