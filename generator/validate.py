@@ -157,7 +157,10 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
         elif loose:
             message = f"date mal écrite {quote(value)} dans « {name} » : le format est AAAA-MM-JJ"
             year, month, day = (int(x) for x in loose.groups())
-            hint = f"écrivez {year:04d}-{month:02d}-{day:02d}"
+            try:
+                hint = f"écrivez {dt.date(year, month, day).isoformat()}"
+            except ValueError:
+                hint = "ce jour n'existe pas non plus dans le calendrier ; par exemple 2024-12-10"
         else:
             message = f"date attendue dans « {name} », trouvé {_describe(value)}"
             hint = "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2024-12-10"
