@@ -313,3 +313,12 @@ def test_feed_and_pages_stay_well_formed_whatever_gets_through(tmp_path):
     assert "Titre\ufffd avec" in body
     for page in pages:
         assert not RAW_CONTROL.search(page.text.split("---\n", 2)[2]), page.src_uri
+
+
+def test_a_file_name_cannot_break_the_line_either(catalogue, capsys, monkeypatch):
+    shutil.copyfile(catalogue / "tools" / "mallette.yml", catalogue / "tools" / "deux\nlignes\x1b[2J.yml")
+    monkeypatch.chdir(catalogue.parent)
+    code, lines = check(Path("catalogue"), capsys)
+    assert code == 1 and lines[0] == (
+        "catalogue/tools/deux\\nlignes\\x1b[2J.yml:1:1: nom de fichier invalide « deux\\nlignes\\x1b[2J.yml » "
+        "(renommez-le en deux-lignes-2j.yml : lettres minuscules sans accent, chiffres et tirets)")
