@@ -150,6 +150,9 @@ def _scalar(node, loc: Loc, doc: Document) -> Any:
         if not _explicit(node):
             doc.loose_numbers[loc] = text  # validation says what to write instead
             return text
+    elif tag == "float" and ("_" in text or ":" in text) and not _explicit(node):
+        doc.loose_numbers[loc] = text  # 1_000.5, 1:30.5 (base 60): kept as written
+        return text
     elif tag == "timestamp" and not _explicit(node) and not _ISO_DATE.fullmatch(text) and ":" not in text \
             and "t" not in text.lower():
         return text  # 2024-1-5: validation asks for AAAA-MM-JJ
