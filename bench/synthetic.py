@@ -296,10 +296,10 @@ def generate(dest: Path, n: int, seed: int = 0) -> None:
                      "facilitated_by": sorted(rng.sample(community_ids, rng.randint(1, min(2, len(community_ids))))),
                      "format": rng.choice(list(r.INTERVENTION_FORMATS)),
                      "participants": [figure("participants")],
-                     "objectives": [text.sentence() for _ in range(rng.randint(1, 3))],
-                     "methods": [rng.choice(OBJECTS).capitalize() for _ in range(rng.randint(1, 3))],
+                     "objectives": list(dict.fromkeys(text.sentence() for _ in range(rng.randint(1, 3)))),
+                     "methods": list(dict.fromkeys(rng.choice(OBJECTS).capitalize() for _ in range(rng.randint(1, 3)))),
                      "tools": sorted(rng.sample(tool_ids, rng.randint(0, min(3, len(tool_ids))))),
-                     "outcomes": [text.paragraph(1) for _ in range(rng.randint(1, 2))],
+                     "outcomes": list(dict.fromkeys(text.paragraph(1) for _ in range(rng.randint(1, 2)))),
                      "location": rng.choice(PLACES)})
         if not data["tools"]:
             del data["tools"]

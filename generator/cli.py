@@ -193,6 +193,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:  # a message is already one printable line; this only keeps an odd terminal from crashing
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     args = parser().parse_args(argv)
     try:
         return args.func(args)

@@ -254,6 +254,15 @@ def _cell(column: Column, entry: Entry, fields: dict, site_url: str | None) -> s
     return _scalar(value)
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (OWASP's rule: it begins with =, +, -, @, tab or
+    carriage return) gets a leading apostrophe, so it is shown as text. campus.json stays exact."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
 def csv_text(catalogue: Catalogue, type_name: str, site_url: str | None = None) -> str:
     """`<type>.csv`: a header row of column names, then one row per record (RFC 4180, UTF-8)."""
     columns = csv_columns(type_name)
@@ -263,7 +272,7 @@ def csv_text(catalogue: Catalogue, type_name: str, site_url: str | None = None) 
     for entry in ordered_entries(catalogue):
         if entry.type == type_name:
             fields = entry.record.model_dump(mode="json")
-            writer.writerow([_cell(c, entry, fields, site_url) for c in columns])
+            writer.writerow([neutralise_formula(_cell(c, entry, fields, site_url)) for c in columns])
     return out.getvalue()
 
 
@@ -299,7 +308,9 @@ def data_page(catalogue: Catalogue) -> dict:
     return {"json": {"name": JSON_NAME, "href": f"{EXPORT_DIR}/{JSON_NAME}", "count": len(catalogue.entries)},
             "tables": tables,
             "schemas": [{"name": n, "href": f"{EXPORT_DIR}/{SCHEMA_DIR}/{n}"} for n in schemas],
-            "separator": LIST_SEPARATOR, "licence": dict(LICENCE),
+            "separator": LIST_SEPARATOR, "formula_prefixes": ", ".join(
+                {"\t": "tabulation", "\r": "retour chariot"}.get(p, p) for p in FORMULA_PREFIXES),
+            "licence": dict(LICENCE),
             "updated": french_date(newest) if newest else "",
             "reference_lists": list(REFERENCE_ORDER)}
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from .exports import LICENCE, absolute_url
 from .model import Catalogue, Entry
-from .present import french_date, relative_url
+from .present import french_date, relative_url, safe_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_PATH = "feed.xml"
@@ -43,9 +43,10 @@ def atom_feed(catalogue: Catalogue, site_url: str | None, site_name: str) -> byt
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent, tag, text=None, **attrs):
-        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: v for k, v in attrs.items()})
+        # XML 1.0 cannot hold control characters or noncharacters, even escaped: never write one.
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: safe_text(v) for k, v in attrs.items()})
         if text is not None:
-            element.text = text
+            element.text = safe_text(text)
         return element
 
     entries = latest(catalogue)

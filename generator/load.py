@@ -8,6 +8,9 @@ turned into data by hand, so every one of those cases becomes a located problem 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .errors import Problem
+from .errors import HIDDEN_CHARACTERS, Problem, describe_character, quote
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64
@@ -41,6 +44,9 @@ class Document:
     data: Any
     values: dict[Loc, Position] = field(default_factory=dict)  # where each value starts
     keys: dict[Loc, Position] = field(default_factory=dict)  # where each mapping key stands
+    # Numbers YAML 1.1 would silently reinterpret (010, 5:00, 0x1F, 1_000, +300): kept as their text.
+    loose_numbers: dict[Loc, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # found while loading, file still read
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """The closest known position for `loc`: the key itself, its value, or a parent."""
@@ -120,17 +126,71 @@ def _compose(text: str):
 
 
 _scalars = SafeConstructor()
+_resolver = Resolver()
+_PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A value may hold newlines (checked per field) and zero-width characters (refused only where
+# they mislead: ids and one-line texts), never the other HIDDEN_CHARACTERS.
 
 
 def _pos(mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
+def _explicit(node) -> bool:
+    """True when the file wrote the tag (`!!int '1'`) rather than YAML guessing it."""
+    return node.tag != _resolver.resolve(yaml.ScalarNode, node.value, (not node.style, False))
+
+
+def _scalar(node, loc: Loc, doc: Document) -> Any:
+    tag, text = node.tag[len(_TAG):], node.value
+    if tag == "int":
+        if _PLAIN_INT.fullmatch(text):
+            return int(text)
+        if not _explicit(node):
+            doc.loose_numbers[loc] = text  # validation says what to write instead
+            return text
+    elif tag == "float" and ("_" in text or ":" in text) and not _explicit(node):
+        doc.loose_numbers[loc] = text  # 1_000.5, 1:30.5 (base 60): kept as written
+        return text
+    elif tag == "timestamp" and not _explicit(node) and not _ISO_DATE.fullmatch(text) and ":" not in text \
+            and "t" not in text.lower():
+        return text  # 2024-1-5: validation asks for AAAA-MM-JJ
+    try:
+        if tag == "int":
+            raise ValueError(text)
+        if tag == "timestamp":
+            # An impossible date such as 2024-04-31 stays text: validation reports it in place.
+            try:
+                value = _scalars.construct_yaml_timestamp(node)
+            except ValueError:
+                if _explicit(node):
+                    raise
+                return text
+            return value.date() if isinstance(value, dt.datetime) and text.count(":") == 0 else value
+        value = _scalars.construct_object(node)
+        if tag == "float" and _explicit(node) and not text.strip():
+            raise ValueError(text)
+        return value
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError):
+        raise _Refused(f"valeur {quote(text) if text else 'vide'} impossible pour l'étiquette !!{tag}", node.start_mark,
+                       "retirez l'étiquette et écrivez la valeur simplement") from None
+
+
+def _check_characters(value: str, loc: Loc, doc: Document, mark) -> None:
+    """Hidden characters that reached a value through an escape ("\\x1b", "\\ud800") are refused."""
+    found = HIDDEN_CHARACTERS.search(value)
+    if found:
+        doc.problems.append(Problem(doc.path, *_pos(mark),
+                                    f"caractère interdit {describe_character(found.group())} dans la valeur "
+                                    f"{quote(value)}", "retirez-le : il est invisible ou perturbe l'affichage"))
+
+
 def _to_data(node, loc: Loc, doc: Document, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise _Refused("structure trop profonde", node.start_mark)
     if node.tag not in _ALLOWED_TAGS:
-        raise _Refused(f"étiquette YAML non autorisée « {node.tag.replace(_TAG, '!!')} »", node.start_mark,
+        raise _Refused(f"étiquette YAML non autorisée {quote(node.tag.replace(_TAG, '!!'))}", node.start_mark,
                        "retirez l'étiquette : seules les valeurs simples sont acceptées")
     doc.values[loc] = _pos(node.start_mark)
     if isinstance(node, yaml.MappingNode):
@@ -143,21 +203,18 @@ def _to_data(node, loc: Loc, doc: Document, depth: int = 0) -> Any:
                 raise _Refused("fusion YAML (<<) refusée", key_node.start_mark)
             if key in result:
                 first = doc.keys[loc + (key,)]
-                raise _Refused(f"clé « {key} » en double (déjà à la ligne {first[0]})",
+                raise _Refused(f"clé {quote(key)} en double (déjà à la ligne {first[0]})",
                                key_node.start_mark, "gardez une seule fois chaque champ")
+            _check_characters(key, loc + (key,), doc, key_node.start_mark)
             doc.keys[loc + (key,)] = _pos(key_node.start_mark)
             result[key] = _to_data(value_node, loc + (key,), doc, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, loc + (i,), doc, depth + 1) for i, item in enumerate(node.value)]
-    if node.tag == _TAG + "timestamp":
-        # An impossible date such as 2024-04-31 stays text: validation reports it in place.
-        try:
-            value = _scalars.construct_yaml_timestamp(node)
-        except ValueError:
-            return node.value
-        return value.date() if isinstance(value, dt.datetime) and node.value.count(":") == 0 else value
-    return _scalars.construct_object(node)
+    value = _scalar(node, loc, doc)
+    if isinstance(value, str):
+        _check_characters(value, loc, doc, node.start_mark)
+    return value
 
 
 def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -168,14 +225,58 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as editors do: the bytes before the bad one are valid UTF-8.
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         return None, [Problem(path, line, column, "le fichier n'est pas en UTF-8",
                               "enregistrez-le en UTF-8 depuis votre éditeur")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
+MAX_CHARACTER_PROBLEMS = 20
+
+
+def _hidden_characters(text: str, path: str) -> list[Problem]:
+    """Control characters, U+2028/U+2029/U+0085, bidi overrides and noncharacters written raw in
+    the file, each at its place. Editors do not break lines at U+2028, U+2029 or U+0085 but YAML
+    1.1 does: refusing them first keeps every position the editor's."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        for found in HIDDEN_CHARACTERS.finditer(line):
+            index, char = found.start(), found.group()
+            if char != "\t":  # tabs have their own message
+                problems.append(Problem(path, number, index + 1, f"caractère interdit {describe_character(char)}",
+                                        "retirez-le : il est invisible ou perturbe l'affichage"))
+                if len(problems) >= MAX_CHARACTER_PROBLEMS:
+                    return problems
+    return problems
+
+
+
+
+class _Bounds:
+    """Clamps positions to ones the file has, as an editor numbers lines and columns."""
+
+    def __init__(self, text: str):
+        lines = text.split("\n")
+        if len(lines) > 1 and lines[-1] == "":
+            lines.pop()  # the newline that ends the last line opens no new line
+        self.lengths = [len(line) for line in lines]
+
+    def __call__(self, line: int, column: int) -> Position:
+        if line > len(self.lengths):
+            line, column = len(self.lengths), self.lengths[-1] + 1
+        line = max(line, 1)
+        return line, max(1, min(column, self.lengths[line - 1] + 1))
+
+    def problem(self, problem: Problem) -> Problem:
+        line, column = self(problem.line, problem.column)
+        return Problem(problem.path, line, column, problem.message, problem.hint)
+
+
 def parse_yaml(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
-    """Parse one YAML document from bytes; return it, or the problems that stop it."""
+    """Parse one YAML document from bytes; return it, or the problems that stop it.
+
+    Every position, in the document and in the problems, is one the file has."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(path, 1, 1, f"fichier trop volumineux ({len(raw) // 1024} Kio, "
                                           f"maximum {MAX_FILE_BYTES // 1024} Kio)")]
@@ -186,34 +287,65 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
         if "\t" in line:
             return None, [Problem(path, number, line.index("\t") + 1, "tabulation interdite",
                                   "indentez avec des espaces")]
+    problems = _hidden_characters(text, path)
+    if problems:
+        return None, problems
     if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.split("\n")):
         return None, [Problem(path, 1, 1, "fichier vide")]
+    bounds = _Bounds(text)
     doc = Document(path, None)
     try:
         node = _compose(text)
         doc.data = _to_data(node, (), doc) if node is not None else None
     except _Refused as exc:
         line, column = _pos(exc.mark) if exc.mark else (1, 1)
-        return None, [Problem(path, line, column, exc.message, exc.hint)]
+        return None, [bounds.problem(Problem(path, line, column, exc.message, exc.hint))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # An unclosed quote or bracket is reported at the end of the file: point at its start.
-        if exc.context_mark and exc.problem and "end of stream" in exc.problem:
+        if exc.context_mark and exc.problem and ("end of stream" in exc.problem or "<stream end>" in exc.problem):
             mark = exc.context_mark
         line, column = _pos(mark) if mark else (1, 1)
         what = "; ".join(x for x in (exc.problem, exc.context) if x) or "syntaxe invalide"
-        return None, [Problem(path, line, column, f"erreur de syntaxe YAML : {what}",
-                              "vérifiez l'indentation, les deux-points et les guillemets")]
+        return None, [bounds.problem(Problem(path, line, column, f"erreur de syntaxe YAML : {what}",
+                                             "vérifiez l'indentation, les deux-points et les guillemets"))]
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
         return None, [Problem(path, 1, 1, f"YAML illisible : {exc}")]
+    for table in (doc.values, doc.keys):
+        for loc, (line, column) in table.items():
+            table[loc] = bounds(line, column)
+    if doc.problems:
+        return None, [bounds.problem(p) for p in doc.problems]
     return doc, []
 
 
 def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
-    """Read and parse a file without ever reading more than the size limit."""
+    """Read and parse a regular file without ever reading more than the size limit.
+
+    Anything else (a named pipe, a socket, a device) is a problem, never waited on."""
     try:
-        with path.open("rb") as handle:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # never open a socket, a device or a pipe
+            return None, [not_regular_file(display, mode)]
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return None, [not_regular_file(display, mode)]
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
+    finally:
+        os.close(fd)
     return parse_yaml(raw, display)
+
+
+def not_regular_file(display: str, mode: int) -> Problem:
+    """The problem for a catalogue entry that is neither a regular file nor a folder."""
+    kind = ("un tube nommé (FIFO)" if stat.S_ISFIFO(mode) else "une socket" if stat.S_ISSOCK(mode)
+            else "un périphérique" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "un fichier spécial")
+    return Problem(display, 1, 1, f"{kind} n'est pas un fichier ordinaire : il n'est pas lu",
+                   "remplacez-le par un vrai fichier YAML ou retirez-le")

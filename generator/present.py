@@ -52,6 +52,30 @@ def _markdown_html(text: str) -> str:
     return _DEAD_LINK.sub(r"\1", html)
 
 
+# Characters HTML (and XML 1.0) cannot carry: C0/C1 controls but tab and newlines, lone surrogates,
+# noncharacters. Validation refuses them; whatever gets through is replaced, never written raw.
+_UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def safe_text(text: str) -> str:
+    """`text` with every character an HTML or XML document cannot hold replaced by U+FFFD."""
+    return _UNSAFE_CHARACTERS.sub("\ufffd", text) if _UNSAFE_CHARACTERS.search(text) else text
+
+
+def safe_data(value):
+    """`safe_text` applied to every string of template data (Markup stays Markup): the templates'
+    `finalize`, so nothing a template prints carries such a character."""
+    if isinstance(value, Markup):
+        return Markup(safe_text(str(value)))
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {key: safe_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [safe_data(item) for item in value]
+    return value
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown -> sanitised HTML, safe to place in a page."""
     return Markup(_markdown_html(text)) if text else Markup("")
@@ -345,4 +369,4 @@ class Presenter:
                            for e in self.catalogue.latest(8)]}
 
 
-__all__ = ["Presenter", "french_date", "render_markdown", "relative_url"]
+__all__ = ["Presenter", "french_date", "render_markdown", "relative_url", "safe_data", "safe_text"]

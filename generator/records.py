@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 # Patterns double as JSON Schema `pattern`s; validate.py maps each to a French message.
@@ -24,7 +24,22 @@ Url = Annotated[str, Field(pattern=URL_PATTERN, title="Adresse web",
                            description="Adresse commençant par http:// ou https://.")]
 Email = Annotated[str, Field(pattern=EMAIL_PATTERN, title="Adresse e-mail",
                              description="Boîte fonctionnelle uniquement, jamais une adresse personnelle.")]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
+# Invisible characters a one-line text must not hide (control characters are refused on loading).
+_ONE_LINE_REFUSED = {"\n": "retour à la ligne", "\u200b": "espace sans chasse (U+200B)",
+                     "\u200c": "antiliant sans chasse (U+200C)", "\u200d": "liant sans chasse (U+200D)",
+                     "\u2060": "gluon de mots (U+2060)", "\ufeff": "espace insécable sans chasse (U+FEFF)"}
+
+
+def _one_line(value: str) -> str:
+    """A title, a label, a summary: one line, with no zero-width character hiding in it."""
+    for char in value:
+        if char in _ONE_LINE_REFUSED:
+            raise PydanticCustomError("one_line", "{what} interdit", {"what": _ONE_LINE_REFUSED[char],
+                                                                       "position": value.index(char) + 1})
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_one_line)]
 Markdown = Annotated[str, Field(min_length=1, max_length=20000,
                                 description="Texte en Markdown.")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -167,7 +182,7 @@ class Record(Strict):
     """Fields every record carries."""
 
     title: Text = Field(title="Titre", description="Nom de la ressource, tel qu'affiché.")
-    summary: Annotated[str, Field(min_length=1, max_length=400)] = Field(
+    summary: Annotated[str, Field(min_length=1, max_length=400), AfterValidator(_one_line)] = Field(
         title="Résumé", description="Une ou deux phrases, en texte simple.")
     description: Optional[Markdown] = Field(None, title="Description")
     themes: list[Id] = Field(default_factory=list, title="Thématiques",

@@ -16,7 +16,7 @@ from . import exports, feed, jsonld
 from . import records as r
 from .fields import field_tables
 from .model import Catalogue
-from .present import Presenter, relative_url, render_markdown
+from .present import Presenter, relative_url, render_markdown, safe_data, safe_text
 from .resources import template_dir
 from .timings import stage
 
@@ -39,6 +39,7 @@ def template_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environmen
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=safe_data,  # no control character reaches a page, whatever validation let through
     )
 
 
@@ -46,7 +47,7 @@ def _meta_text(text: str) -> str:
     """Text from records for front matter `title`/`description`, which mkdocs-material prints as HTML
     (MkDocs does not autoescape): '&', '<', '>' and '"' escaped, so a summary cannot break out of
     <meta content="…"> nor a title out of <title>."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return safe_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _front_matter(meta: dict) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from . import records as r
-from .errors import Problem
+from .errors import Problem, quote
 from .load import Document, load_file
 
 # Which field names hold references, and to what (a record type or a reference list).
@@ -81,7 +82,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"le nombre {value}"
     if isinstance(value, str):
-        return f"le texte « {value[:60]} »"
+        return f"le texte {quote(value)}"
     if isinstance(value, list):
         return "une liste"
     if isinstance(value, dict):
@@ -91,6 +92,16 @@ def _describe(value: Any) -> str:
     if value is None:
         return "une valeur vide"
     return type(value).__name__
+
+
+def _decimal_hint(text: str) -> str:
+    """What to write instead of a number YAML 1.1 reads in another base or notation."""
+    digits = text.replace("_", "")
+    sign = "-" if digits.startswith("-") else ""
+    digits = digits.lstrip("+-")
+    if digits.isdigit():
+        return f"écrivez {sign}{int(digits)}"
+    return "écrivez le nombre en chiffres décimaux, sans préfixe, « : » ni « _ », par exemple 10"
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -139,12 +150,27 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
         message = f"date impossible « {value} » dans « {name} »"
         hint = "ce jour n'existe pas dans le calendrier"
     elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        if isinstance(value, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
-            message = f"date impossible « {value} » dans « {name} »"
+        loose = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) if isinstance(value, str) else None
+        if loose and len(value) == 10:
+            message = f"date impossible {quote(value)} dans « {name} »"
             hint = "ce jour n'existe pas dans le calendrier"
+        elif loose:
+            message = f"date mal écrite {quote(value)} dans « {name} » : le format est AAAA-MM-JJ"
+            year, month, day = (int(x) for x in loose.groups())
+            try:
+                hint = f"écrivez {dt.date(year, month, day).isoformat()}"
+            except ValueError:
+                hint = "ce jour n'existe pas non plus dans le calendrier ; par exemple 2024-12-10"
         else:
             message = f"date attendue dans « {name} », trouvé {_describe(value)}"
             hint = "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2024-12-10"
+    elif kind == "one_line":
+        message = f"{ctx.get('what')} interdit dans « {name} » (caractère {ctx.get('position')} de {quote(value)})"
+        hint = "ce champ tient sur une ligne, sans caractère invisible"
+    elif kind == "int_type" and loc in doc.loose_numbers:
+        text = doc.loose_numbers[loc]
+        message = f"nombre {quote(text)} refusé dans « {name} » : seuls les entiers décimaux simples sont acceptés"
+        hint = _decimal_hint(text)
     elif kind in _TYPE_NAMES:
         message = f"type incorrect pour « {name} » : attendu {_TYPE_NAMES[kind]}, trouvé {_describe(value)}"
     elif kind == "greater_than_equal":
@@ -204,24 +230,45 @@ def _display(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def _visible(path: Path) -> bool:
-    return not path.name.startswith(".")
+def _hidden(path: Path) -> bool:
+    return path.name.startswith(".")
 
 
-def _load_reference_list(path: Path, name: str, base: Path, problems: list[Problem]) -> dict:
+def _entry_problem(entry: Path, root: Path, base: Path) -> Problem | None:
+    """A problem for an entry that is never read: hidden, or a symbolic link leaving the catalogue."""
+    display = _display(entry, base)
+    if entry.is_symlink() and not entry.resolve().is_relative_to(root.resolve()):
+        return Problem(display, 1, 1, "lien symbolique qui sort du catalogue : il n'est pas lu",
+                       "placez le fichier lui-même dans le catalogue")
+    if _hidden(entry):
+        return Problem(display, 1, 1, f"{'dossier' if entry.is_dir() else 'fichier'} caché : il n'est pas lu",
+                       f"renommez-le sans le point initial ({entry.name.lstrip('.') or 'fiche.yml'}) "
+                       "ou retirez-le du catalogue")
+    return None
+
+
+def _load_reference_list(path: Path, name: str, root: Path, base: Path, problems: list[Problem],
+                         documents: dict[str, tuple[Document, dict[str, int]]]) -> dict:
     model, label = r.REFERENCE_LISTS[name]
     display = _display(path, base)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(display, 1, 1, f"fichier manquant : la liste des {label}s"))
+        return {}
+    refused = _entry_problem(path, root, base)
+    if refused:
+        problems.append(refused)
         return {}
     doc, found = load_file(path, display)
     problems.extend(found)
     if doc is None:
         return {}
     if not isinstance(doc.data, list):
-        problems.append(Problem(display, 1, 1, f"le fichier doit contenir une liste de {label}s (lignes « - id: … »)"))
+        problems.append(Problem(display, *doc.position(()),
+                                f"le fichier doit contenir une liste de {label}s (lignes « - id: … »)"))
         return {}
+    problems.extend(_duplicate_items(doc))
     entries: dict[str, Any] = {}
+    indexes: dict[str, int] = {}
     for index, item in enumerate(doc.data):
         line, column = doc.position((index,))
         if not isinstance(item, dict):
@@ -235,24 +282,32 @@ def _load_reference_list(path: Path, name: str, base: Path, problems: list[Probl
             problems.append(Problem(display, line, column, f"{label} « {value.id} » en double"))
             continue
         entries[value.id] = value
+        indexes[value.id] = index
+    documents[name] = (doc, indexes)
     return entries
 
 
 def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
     folders = {t.folder: t.name for t in r.RECORD_TYPES.values()}
     lists = {f"{name}.yml" for name in r.REFERENCE_LISTS}
-    for entry in sorted(filter(_visible, root.iterdir())):
-        if entry.is_dir() and entry.name in folders:
-            for file in sorted(filter(_visible, entry.rglob("*"))):
-                if file.is_dir():
+    for entry in sorted(root.iterdir()):
+        refused = _entry_problem(entry, root, base)
+        if refused:
+            problems.append(refused)
+        elif entry.is_dir() and entry.name in folders:
+            for file in sorted(entry.iterdir()):
+                refused = _entry_problem(file, root, base)
+                if refused:
+                    problems.append(refused)
+                elif file.is_dir():
                     problems.append(Problem(_display(file, base), 1, 1, "sous-dossier inattendu",
                                             "placez les fiches directement dans le dossier du type"))
-                elif file.suffix == ".yml" and file.parent == entry:
-                    yield folders[entry.name], file
-                elif file.parent == entry:
+                elif file.suffix == ".yml":
+                    yield folders[entry.name], file  # load_file reads regular files only
+                else:
                     problems.append(Problem(_display(file, base), 1, 1, "fichier ignoré : extension inattendue",
                                             f"renommez-le en {file.stem}.yml"))
-        elif entry.is_file() and entry.name in lists:
+        elif entry.name in lists and not entry.is_dir():
             continue
         else:
             french = {t.section: t.folder for t in r.RECORD_TYPES.values()}  # communautes -> communities
@@ -262,6 +317,37 @@ def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[t
             problems.append(Problem(_display(entry, base), 1, 1,
                                     "dossier inattendu" if entry.is_dir() else "fichier inattendu",
                                     hint or "attendus : " + ", ".join(list(folders) + sorted(lists))))
+
+
+def _duplicate_items(doc: Document) -> list[Problem]:
+    """Every item that repeats an earlier one of the same list, at the line of the repeat."""
+    problems = []
+
+    def key(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+    def walk(value: Any, loc: tuple) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, loc + (name,))
+        elif isinstance(value, list):
+            seen: dict[str, int] = {}
+            for index, item in enumerate(value):
+                walk(item, loc + (index,))
+                if not loc:
+                    continue  # the entries of a reference list: their ids say which repeats
+                marker = key(item)
+                if marker in seen:
+                    first = doc.position(loc + (seen[marker],))[0]
+                    shown = quote(item) if isinstance(item, (str, int)) else "élément"
+                    problems.append(Problem(doc.path, *doc.position(loc + (index,)),
+                                            f"{shown} en double dans « {_field_name(loc)} » "
+                                            f"(déjà à la ligne {first})", "gardez-le une seule fois"))
+                else:
+                    seen[marker] = index
+
+    walk(doc.data, ())
+    return problems
 
 
 def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
@@ -290,14 +376,16 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
     base = base or root.parent
     problems: list[Problem] = []
     result = ValidCatalogue()
+    lists: dict[str, tuple[Document, dict[str, int]]] = {}
     if not root.is_dir():
         return result, [Problem(_display(root, base), 1, 1, "dossier du catalogue introuvable")]
-    result.themes = _load_reference_list(root / "themes.yml", "themes", base, problems)
-    result.organisations = _load_reference_list(root / "organisations.yml", "organisations", base, problems)
-    result.sources = _load_reference_list(root / "sources.yml", "sources", base, problems)
+    result.themes = _load_reference_list(root / "themes.yml", "themes", root, base, problems, lists)
+    result.organisations = _load_reference_list(root / "organisations.yml", "organisations", root, base, problems, lists)
+    result.sources = _load_reference_list(root / "sources.yml", "sources", root, base, problems, lists)
 
     documents: dict[str, Document] = {}
     seen: dict[str, str] = {}
+    unreadable: set[str] = set()  # records already reported: references to them are not unknown
     for type_name, path in _record_files(root, base, problems):
         display = _display(path, base)
         record_type = r.RECORD_TYPES[type_name]
@@ -310,6 +398,7 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
         doc, found = load_file(path, display)
         problems.extend(found)
         if doc is None:
+            unreadable.add(record_id)
             continue
         if not isinstance(doc.data, dict):
             problems.append(Problem(display, *doc.position(()),
@@ -323,9 +412,15 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
         seen[record_id] = display
         record, found = validate_mapping(doc, record_type.model)
         problems.extend(found)
+        duplicates = _duplicate_items(doc)
+        problems.extend(duplicates)
+        if record is not None:
+            problems.extend(_date_order(record, doc))
         if record is not None:
             documents[record_id] = doc
             result.records.append(Located(record_id, type_name, record, display))
+        else:
+            unreadable.add(record_id)
 
     known = {"themes": result.themes, "organisations": result.organisations, "sources": result.sources,
              "community": {x.id for x in result.records if x.type == "community"},
@@ -338,6 +433,8 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
                 if target == "tool" and loc[0] == "collection" and ref == item.id:
                     problems.append(Problem(doc.path, *doc.position(loc), "un outil ne peut pas faire partie de lui-même"))
                 continue
+            if ref in unreadable and target in ("community", "tool"):
+                continue
             label = _TARGET_LABELS[target]
             elsewhere = all_ids.get(ref)
             hint = suggest(ref, known[target])
@@ -348,7 +445,7 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
                                     if label in ("thématique", "source", "organisation", "communauté")
                                     else f"{label} inconnu « {ref} »", hint))
     problems.extend(_collection_cycles(result, documents))
-    problems.extend(_organisation_parents(result, root, base))
+    problems.extend(_organisation_parents(result, lists.get("organisations")))
     return result, sorted(set(problems))
 
 
@@ -367,11 +464,42 @@ def _collection_cycles(result: ValidCatalogue, documents: dict[str, Document]) -
     return problems
 
 
-def _organisation_parents(result: ValidCatalogue, root: Path, base: Path) -> list[Problem]:
+def _date_order(record: r.Record, doc: Document) -> list[Problem]:
+    """An end that comes before its start: an intervention's end_date, a session's end."""
+    pairs = []
+    if isinstance(record, r.Intervention):
+        pairs.append((("end_date",), "end_date", record.date, record.end_date, "date"))
+    if isinstance(record, r.Training):
+        for index, session in enumerate(record.sessions):
+            pairs.append((("sessions", index, "end"), "end", session.start, session.end, "start"))
+    return [Problem(doc.path, *doc.position(loc), f"« {name} » ({end.isoformat()}) précède « {start_name} » "
+                                                 f"({start.isoformat()})", "une fin ne peut pas précéder le début")
+            for loc, name, start, end, start_name in pairs if start and end and end < start]
+
+
+def _organisation_parents(result: ValidCatalogue, located: tuple[Document, dict[str, int]] | None) -> list[Problem]:
+    """Unknown parents, an organisation its own parent, and parent cycles, at the `parent:` line."""
+    if located is None:
+        return []
+    doc, indexes = located
     problems = []
-    for org in result.organisations.values():
-        if org.parent and org.parent not in result.organisations:
-            problems.append(Problem(_display(root / "organisations.yml", base), 1, 1,
-                                    f"organisation inconnue « {org.parent} » (parent de « {org.id} »)",
-                                    suggest(org.parent, result.organisations)))
+    parents = {org.id: org.parent for org in result.organisations.values() if org.parent}
+    for org_id in sorted(parents):
+        parent = parents[org_id]
+        where = doc.position((indexes[org_id], "parent"))
+        if parent not in result.organisations:
+            problems.append(Problem(doc.path, *where, f"organisation inconnue « {parent} » (parent de « {org_id} »)",
+                                    suggest(parent, result.organisations)))
+        elif parent == org_id:
+            problems.append(Problem(doc.path, *where, f"l'organisation « {org_id} » est indiquée comme son propre parent",
+                                    "retirez « parent » ou indiquez l'organisation de rattachement"))
+        else:
+            chain, current = [org_id], parent
+            while current in parents and current not in chain:
+                chain.append(current)
+                current = parents[current]
+            if current == org_id:
+                problems.append(Problem(doc.path, *where, "organisations rattachées en boucle : "
+                                        + " → ".join(chain + [org_id]),
+                                        "une organisation ne peut pas dépendre d'elle-même"))
     return problems
