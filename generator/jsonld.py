@@ -14,6 +14,7 @@ import json
 from . import records as r
 from .exports import absolute_url
 from .model import Catalogue, Entry
+from .present import UNSAFE_CHARACTERS
 
 SCHEMA_TYPES = {"community": "Organization", "training": "Course", "tool": "CreativeWork",
                 "intervention": "Event"}
@@ -123,6 +124,8 @@ def record_jsonld(entry: Entry, catalogue: Catalogue, site_url: str | None = Non
 
 
 def script_text(data: dict) -> str:
-    """JSON safe inside <script type="application/ld+json">: '<', '>' and '&' as \\u escapes."""
+    """JSON safe inside <script type="application/ld+json">: '<', '>' and '&', and any character a
+    page cannot hold (controls, lone surrogates, noncharacters), as \\u escapes: the data stay exact."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = UNSAFE_CHARACTERS.sub(lambda m: json.dumps(m.group(0))[1:-1], text)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -54,12 +54,13 @@ def _markdown_html(text: str) -> str:
 
 # Characters HTML (and XML 1.0) cannot carry: C0/C1 controls but tab and newlines, lone surrogates,
 # noncharacters. Validation refuses them; whatever gets through is replaced, never written raw.
-_UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# Characters an HTML or XML document cannot hold (controls, lone surrogates, noncharacters).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def safe_text(text: str) -> str:
     """`text` with every character an HTML or XML document cannot hold replaced by U+FFFD."""
-    return _UNSAFE_CHARACTERS.sub("\ufffd", text) if _UNSAFE_CHARACTERS.search(text) else text
+    return UNSAFE_CHARACTERS.sub("\ufffd", text) if UNSAFE_CHARACTERS.search(text) else text
 
 
 def safe_data(value):

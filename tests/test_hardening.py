@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import FIXTURES, copy_project, parse
 from generator.cli import main
@@ -313,6 +314,10 @@ def test_feed_and_pages_stay_well_formed_whatever_gets_through(tmp_path):
     assert "Titre\ufffd avec" in body
     for page in pages:
         assert not RAW_CONTROL.search(page.text.split("---\n", 2)[2]), page.src_uri
+    # The JSON-LD printed in the page's <head> escapes them, and still says exactly what the record says.
+    jsonld = yaml.safe_load(record.text.split("---\n", 2)[1])["jsonld"]
+    assert not RAW_CONTROL.search(jsonld) and "\ufffe" not in jsonld
+    assert json.loads(jsonld)["name"] == hostile
 
 
 def test_a_file_name_cannot_break_the_line_either(catalogue, capsys, monkeypatch):
