@@ -13,7 +13,11 @@ one record changed) and bench/serve_latency.py (a saved edit under `mkdocs serve
 they exist: each takes `--records N --seed S` and prints one JSON object.
 
     .venv/bin/python bench/run.py [--sizes 100,1000,10000] [--seed 0] [--json bench/results.json]
-                                  [--workdir DIR] [--no-serve] [--no-incremental]
+                                  [--workdir DIR] [--no-serve] [--no-incremental] [--profile N]
+
+With --profile N it also runs one build of N records under cProfile (CPU clock) and sums each
+function's own time by the code it belongs to (campus generator, its templates, Jinja, MkDocs,
+Python-Markdown, mkdocs-material…; a built-in counts for the code calling it).
 
 It prints a Markdown table and writes the figures as JSON.
 """
@@ -333,6 +337,78 @@ def _why(measured: dict | None) -> str:
     return "skipped: " + str(measured["skipped"]) if "skipped" in measured else "failed"
 
 
+# --- Where the CPU time of a build goes: cProfile (CPU clock) of `mkdocs build`, by owner of the code. ---
+_PROFILE_SCRIPT = """
+import cProfile, marshal, sys, time
+from mkdocs.__main__ import cli
+profiler = cProfile.Profile(time.process_time)
+try:
+    profiler.runcall(cli.main, args=sys.argv[2:], standalone_mode=False)
+finally:
+    profiler.dump_stats(sys.argv[1])
+"""
+PROFILE_GROUPS = (  # first match wins; a path fragment -> what it is
+    ("/generator/", "campus generator (Python)"),
+    ("/theme/campus/", "campus page templates (Jinja)"),
+    ("/theme/", "theme overrides of Material's page template"),
+    ("/material/", "mkdocs-material (page template, plugins)"),
+    ("/mkdocs/", "MkDocs"),
+    ("/markdown/", "Python-Markdown"),
+    ("/pymdownx/", "Python-Markdown"),
+    ("/jinja2/", "Jinja runtime"),
+    ("/markupsafe/", "Jinja runtime"),
+    ("/yaml/", "YAML"),
+    ("/pydantic", "pydantic"),
+    ("/html/parser.py", "html.parser (MkDocs' link and anchor checks)"),
+    ("/_markupbase.py", "html.parser (MkDocs' link and anchor checks)"),
+    ("/gzip.py", "gzip, zlib"),
+    ("<frozen", "Python imports"),
+    ("/importlib/", "Python imports"),
+)
+
+
+def _profile_group(filename: str) -> str:
+    for fragment, name in PROFILE_GROUPS:
+        if fragment in filename:
+            return name
+    return "C built-ins (re, str, json, I/O…)" if filename == "~" else "other Python (standard library…)"
+
+
+def profile_build(project: Path, out: Path) -> dict:
+    """CPU seconds of one `mkdocs build` of `project`, by owner of the code that ran (own time only).
+
+    Pagefind runs as another program: its CPU time is not in the profile (see the search stage).
+    """
+    import pstats
+    stats_file = out.with_suffix(".prof")
+    run_measured([sys.executable, "-c", _PROFILE_SCRIPT, str(stats_file), "build", "-q", "-f",
+                  str(project / "mkdocs.yml"), "-d", str(out)], project)
+    stats = pstats.Stats(str(stats_file))
+    groups: dict[str, float] = {}
+    for (filename, _, _), (_, _, own, _, callers) in stats.stats.items():
+        if filename == "~" and callers:  # a built-in (str.join, re, open…): counted for the code calling it
+            for (caller_file, _, _), (_, _, caller_share, _) in callers.items():
+                group = _profile_group(caller_file)
+                groups[group] = groups.get(group, 0.0) + caller_share
+            continue
+        group = _profile_group(filename)
+        groups[group] = groups.get(group, 0.0) + own
+    total = sum(groups.values())
+    top = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:15]
+    return {"total_cpu_s": round(total, 3),
+            "groups_cpu_s": {k: round(v, 3) for k, v in sorted(groups.items(), key=lambda i: -i[1])},
+            "top_functions": [{"function": f"{Path(f).name}:{line}({name})", "own_cpu_s": round(v[2], 3)}
+                              for (f, line, name), v in top]}
+
+
+def profile_table(profile: dict) -> str:
+    records = f"{profile['records']:,}".replace(",", " ")
+    text = f"| code that ran (own CPU time under cProfile, {records} records) | seconds | share |\n|---|---:|---:|\n"
+    for name, seconds in profile["groups_cpu_s"].items():
+        text += f"| {name} | {seconds:.1f} | {_pct(seconds / profile['total_cpu_s'])} |\n"
+    return text
+
+
 def run(sizes=DEFAULT_SIZES, seed: int = 0, workdir: Path | None = None, serve: bool = True,
         incremental: bool = True, log=print) -> dict:
     """Run the whole benchmark and return the report (see README, « Benchmarks »)."""
@@ -372,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="keep projects and sites here (default: a temporary folder)")
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve latency measurement")
     parser.add_argument("--no-incremental", action="store_true", help="skip the incremental build measurement")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="also profile (cProfile, CPU clock) one build of N records: where its time goes")
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -381,9 +459,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes: at least 4 records per size")
     report = run(sizes, args.seed, args.workdir, serve=not args.no_serve, incremental=not args.no_incremental,
                  log=lambda m: print(m, file=sys.stderr))
+    if args.profile:
+        workdir = args.workdir or Path(tempfile.mkdtemp(prefix="campus-profile-"))
+        project = workdir / f"campus-{args.profile}"
+        if not (project / "mkdocs.yml").is_file():
+            synthetic.generate(project, args.profile, args.seed)
+        print(f"… profile, {args.profile} records", file=sys.stderr)
+        report["profile"] = {"records": args.profile, **profile_build(project, workdir / f"profile-site-{args.profile}")}
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(markdown_table(report))
+    if report.get("profile"):
+        print(profile_table(report["profile"]))
     return 0
 
 
