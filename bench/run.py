@@ -13,7 +13,7 @@ one record changed) and bench/serve_latency.py (a saved edit under `mkdocs serve
 they exist: each takes `--records N --seed S` and prints one JSON object.
 
     .venv/bin/python bench/run.py [--sizes 100,1000,10000] [--seed 0] [--json bench/results.json]
-                                  [--workdir DIR] [--no-serve] [--no-incremental] [--profile N]
+                                  [--workdir DIR] [--no-serve] [--serve-sizes 1000] [--no-incremental] [--profile N]
 
 With --profile N it also runs one build of N records under cProfile (CPU clock) and sums each
 function's own time by the code it belongs to (campus generator, its templates, Jinja, MkDocs,
@@ -410,7 +410,7 @@ def profile_table(profile: dict) -> str:
 
 
 def run(sizes=DEFAULT_SIZES, seed: int = 0, workdir: Path | None = None, serve: bool = True,
-        incremental: bool = True, log=print) -> dict:
+        incremental: bool = True, log=print, serve_sizes=None) -> dict:
     """Run the whole benchmark and return the report (see README, « Benchmarks »)."""
     own = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="campus-bench-")) if own else Path(workdir)
@@ -427,7 +427,7 @@ def run(sizes=DEFAULT_SIZES, seed: int = 0, workdir: Path | None = None, serve: 
             if incremental:
                 log(f"… incremental build, {n} records")
                 incremental_results[n] = external_measure(BENCH / "incremental.py", n, seed)
-            if serve:
+            if serve and (serve_sizes is None or n in serve_sizes):
                 log(f"… mkdocs serve, {n} records")
                 serve_results[n] = external_measure(BENCH / "serve_latency.py", n, seed)
         return {"machine": machine(), "seed": seed, "sizes": list(sizes), "results": results,
@@ -447,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the report (default: bench/results.json)")
     parser.add_argument("--workdir", type=Path, help="keep projects and sites here (default: a temporary folder)")
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve latency measurement")
+    parser.add_argument("--serve-sizes", help="comma-separated sizes to measure under mkdocs serve (default: all)")
     parser.add_argument("--no-incremental", action="store_true", help="skip the incremental build measurement")
     parser.add_argument("--profile", type=int, metavar="N",
                         help="also profile (cProfile, CPU clock) one build of N records: where its time goes")
@@ -457,8 +458,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes: comma-separated numbers, e.g. 100,1000")
     if not sizes or min(sizes) < 4:
         parser.error("--sizes: at least 4 records per size")
+    serve_sizes = {int(s) for s in args.serve_sizes.split(",") if s.strip()} if args.serve_sizes else None
     report = run(sizes, args.seed, args.workdir, serve=not args.no_serve, incremental=not args.no_incremental,
-                 log=lambda m: print(m, file=sys.stderr))
+                 log=lambda m: print(m, file=sys.stderr), serve_sizes=serve_sizes)
     if args.profile:
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="campus-profile-"))
         project = workdir / f"campus-{args.profile}"
