@@ -230,11 +230,12 @@ def check_targets(results: list[dict], incremental: dict, serve: dict) -> dict:
     if 10000 in by_n:
         r = by_n[10000]
         limit = TARGETS["max_floor_ratio_at_10000"]
-        checks["floor_ratio_at_10000"] = {"value": r["floor_ratio"], "target": limit,
-                                          "met": r["floor_ratio"] <= limit}
-        checks["floor_ratio_without_search_at_10000"] = {"value": r["without_search"]["floor_ratio"],
-                                                         "target": limit,
-                                                         "met": r["without_search"]["floor_ratio"] <= limit}
+        # Wall-clock ratios are only fair on a quiet machine; CPU ratios stay fair under load.
+        for name, value in (("floor_ratio_at_10000", r["floor_ratio"]),
+                            ("floor_cpu_ratio_at_10000", r["floor_cpu_ratio"]),
+                            ("floor_ratio_without_search_at_10000", r["without_search"]["floor_ratio"]),
+                            ("floor_cpu_ratio_without_search_at_10000", r["without_search"]["floor_cpu_ratio"])):
+            checks[name] = {"value": value, "target": limit, "met": value <= limit}
         if r.get("builder_peak_mb") is not None:
             limit = TARGETS["max_builder_peak_mb_at_10000"]
             checks["builder_peak_mb_at_10000"] = {"value": r["builder_peak_mb"], "target": limit,
