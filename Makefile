@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test serve check install browser java lock npm
+.PHONY: site site-properdocs test serve check install browser java lock npm
 
 # Only the files of requirements.lock, each checked against its sha256, then the project itself
 # without resolving anything (its build backend, setuptools, is in the lock too).
@@ -40,6 +40,12 @@ java:
 site: install npm
 	$(BIN)/campus check
 	$(BIN)/mkdocs build --strict
+
+# The same site built by ProperDocs, the maintained MkDocs 1.6 fork (README, « Builder continuity »):
+# same mkdocs.yml (named explicitly: ProperDocs looks for properdocs.yml first), same plugin and theme.
+site-properdocs: install npm
+	$(BIN)/campus check
+	$(BIN)/properdocs build --strict -f mkdocs.yml
 
 # The npm tools, pinned with their integrity in package-lock.json (`npm ci` checks every file):
 # Pagefind (search index), axe-core and pa11y (accessibility), vnu-jar (W3C HTML checker),

@@ -17,6 +17,7 @@ element it opened is closed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Block-level elements Python-Markdown treats as raw HTML (a subset: those our templates use
 # and that always have a closing tag).
@@ -33,6 +34,7 @@ _PLACEHOLDER = re.compile(r"<p>campus-raw-html-(\d+)</p>")
 _ID = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)')""")
 
 
+@lru_cache(maxsize=1 << 16)  # templates repeat the same lines ("</li>", "<ul class=…>") on every page
 def _balance(line: str) -> int:
     """Elements a line opens minus those it closes."""
     opened = sum(1 for name, slash in _OPEN.findall(line) if not slash and name.lower() not in _VOID)

@@ -82,6 +82,7 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(_markdown_html(text)) if text else Markup("")
 
 
+@lru_cache(maxsize=1 << 16)  # listings and cards ask for the same links thousands of times
 def relative_url(from_url: str, to_url: str) -> str:
     """Link from one directory-style page URL to another ('' is the home page)."""
     if from_url == to_url:
@@ -110,6 +111,16 @@ class Presenter:
     def __init__(self, catalogue: Catalogue, edit_base: str = ""):
         self.catalogue = catalogue
         self.edit_base = edit_base.rstrip("/")
+        # An entry's facts and facets do not depend on the page showing it, and each entry is shown
+        # on many pages (listing, themes, related resources): computed once per entry object.
+        self._per_entry: dict[tuple[str, int], tuple[Entry, object]] = {}
+
+    def _once(self, kind: str, entry: Entry, compute):
+        key = (kind, id(entry))
+        cached = self._per_entry.get(key)
+        if cached is None or cached[0] is not entry:
+            cached = self._per_entry[key] = (entry, compute(entry))
+        return cached[1]
 
     # --- small pieces ---------------------------------------------------------------------
 
@@ -156,6 +167,14 @@ class Presenter:
         return card
 
     def key_facts(self, entry: Entry) -> list[str]:
+        """The facts a card shows (the same list object for every card of an entry: do not mutate)."""
+        return self._once("facts", entry, self._key_facts)
+
+    def filters(self, entry: Entry) -> dict[str, list[str]]:
+        """Facet values, as French labels, for search filters (shared between pages: do not mutate)."""
+        return self._once("filters", entry, self._filters)
+
+    def _key_facts(self, entry: Entry) -> list[str]:
         rec = entry.record
         facts: list[str] = []
         if entry.type == "community":
@@ -173,8 +192,7 @@ class Presenter:
                       ", ".join(self.organisation(o) for o in rec.requested_by)]
         return [f for f in facts if f]
 
-    def filters(self, entry: Entry) -> dict[str, list[str]]:
-        """Facet values, as French labels, for search filters."""
+    def _filters(self, entry: Entry) -> dict[str, list[str]]:
         rec = entry.record
         places = []
         if entry.type == "community" and rec.location:

@@ -4,13 +4,16 @@ Stages wrap themselves in `with stage("name"):`; nested stages are exclusive (a 
 time excludes its children's). Each stage counts wall-clock seconds and CPU seconds (of this
 process and of the programs it ran, such as Pagefind): on a busy machine the CPU figures stay
 comparable. When the environment variable CAMPUS_TIMINGS names a file, the MkDocs plugin
-writes the totals there as JSON at the end of the build: {"wall": {stage: s}, "cpu": {...}}.
+writes the totals there as JSON at the end of the build: {"wall": {stage: s}, "cpu": {...},
+"memory_mb": {"builder": peak resident set of the build process, "programs": largest peak of the
+programs it ran}} — Pagefind's peak is reported apart from the generator's and MkDocs'.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +53,13 @@ def totals() -> dict[str, dict[str, float]]:
             "cpu": {k: v[1] for k, v in sorted(_totals.items())}}
 
 
+def peak_memory_mb() -> dict[str, float]:
+    """Peak resident memory (MB) of this process and, apart, of the largest program it ran and waited for."""
+    # ru_maxrss is in kilobytes on Linux.
+    return {"builder": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "programs": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+
+
 def reset() -> None:
     _totals.clear()
 
@@ -59,4 +69,5 @@ def write_if_requested() -> None:
     target = os.environ.get(ENV_VAR)
     if target:
         data = {kind: {k: round(v, 6) for k, v in values.items()} for kind, values in totals().items()}
+        data["memory_mb"] = peak_memory_mb()
         Path(target).write_text(json.dumps(data, indent=2), encoding="utf-8")

@@ -32,7 +32,7 @@ def run():
 @pytest.fixture(scope="module")
 def report(run, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bench")
-    return run.run([100], seed=0, workdir=workdir, serve=False, log=lambda message: None)
+    return run.run([100], seed=0, workdir=workdir, serve=False, incremental=False, log=lambda message: None)
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -74,7 +74,13 @@ def test_report_has_every_figure_for_each_size(report):
         assert stage in result["stages_s"] and stage in result["stages_cpu_s"]
         assert 0 <= result["stage_cpu_share"][stage] < 1
     assert 0 < result["generator_cpu_share"] < 1
-    assert "generator_cpu_share" in report["targets"]
+    # The build against its floor, with and without the search stage; memory of the build and of Pagefind.
+    assert result["floor_ratio"] > 0 and result["floor_cpu_ratio"] > 0
+    assert 0 < result["without_search"]["wall_s"] < result["wall_s"]
+    assert result["search_s"] > 0
+    assert result["without_search"]["floor_ratio"] < result["floor_ratio"]
+    assert 0 < result["builder_peak_mb"] <= result["peak_rss_mb"]
+    assert 0 < result["search_peak_mb"] <= result["peak_rss_mb"]
 
 
 def test_report_prints_as_a_table_and_json(run, report, tmp_path):
@@ -83,6 +89,19 @@ def test_report_prints_as_a_table_and_json(run, report, tmp_path):
     assert lines[0].startswith("| records |") and "floor" in lines[0]
     assert lines[2].startswith("| 100 |")
     json.loads(json.dumps(report))  # plain data only
+
+
+def test_incremental_and_serve_scripts_are_run_as_programs(run, tmp_path):
+    script = tmp_path / "measure.py"
+    script.write_text("import json, sys\n"
+                      "n = int(sys.argv[sys.argv.index('--records') + 1])\n"
+                      "print('building…')\n"
+                      "print(json.dumps({'records': n, 'latency_s': 0.5}, indent=2))\n", encoding="utf-8")
+    assert run.external_measure(script, 10000) == {"records": 10000, "latency_s": 0.5}
+    assert run.external_measure(tmp_path / "absent.py", 1000) == {"skipped": "absent.py absent"}
+    targets = run.check_targets([], {10000: {"incremental_s": 20.0}}, {1000: {"latency_s": 0.5}})
+    assert targets["incremental_s_at_10000"]["met"] is False
+    assert targets["serve_latency_s_at_1000"]["met"] is True
 
 
 def test_cli_rejects_bad_sizes():
