@@ -4,29 +4,38 @@
 
 1. it removes `site_dir/pagefind` (Pagefind never clears its output, so stale chunks of
    removed pages would otherwise stay published);
-2. it copies the HTML pages into a scratch folder with the typographic apostrophe (U+2019)
-   replaced by a straight one: Pagefind splits words on "'" but not on "’", so "l’école"
-   would be one unsearchable word. The published pages keep their typography; only what is
-   indexed changes (excerpts show a straight apostrophe);
-3. it runs Pagefind's own binary (shipped in the `pagefind[extended]` wheel) with
+2. it copies the indexed part of each HTML page into a scratch folder with the typographic
+   apostrophe (U+2019) replaced by a straight one: Pagefind splits words on "'" but not on
+   "’", so "l’école" would be one unsearchable word. The published pages keep their
+   typography; only what is indexed changes (excerpts show a straight apostrophe);
+3. it runs Pagefind's own binary (1.6.0, from the npm package pinned in package-lock.json,
+   installed by `make npm`; PAGEFIND_BINARY_PATH names another one) with
    `--force-language fr` (French stemming; accents and case are folded by Pagefind);
 4. it rewrites the bundle so that the same site gives the same bytes (see `_stabilise`).
+
+Each step is a stage of `generator.timings` (search.read, search.pagefind, search.stabilise).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import html
 import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from . import timings
+
 OUTPUT = "pagefind"
+PAGEFIND_VERSION = "1.6.0"
+BINARY_ENV = "PAGEFIND_BINARY_PATH"
+# Where `make npm` (npm ci) puts the binary: the platform package Pagefind's npm package depends on.
+_NPM_BINARIES = Path(__file__).resolve().parent.parent / "node_modules" / "@pagefind"
 LANGUAGE = "fr"
 _APOSTROPHE_CHARS = "\u2019\u02bc"
 _APOSTROPHES = str.maketrans({c: "'" for c in _APOSTROPHE_CHARS})
@@ -82,34 +91,51 @@ def indexed_part(page: str) -> str | None:
             + page[start:end] + "</body></html>")
 
 
+def pagefind_binary() -> Path:
+    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one `make npm` installed."""
+    named = os.environ.get(BINARY_ENV)
+    if named:
+        return Path(named)
+    found = sorted(_NPM_BINARIES.glob("*/bin/pagefind_extended"))
+    if not found:
+        raise SearchIndexError(f"Pagefind {PAGEFIND_VERSION} est introuvable dans node_modules/ : "
+                               "lancez `make npm` (ou donnez son chemin dans PAGEFIND_BINARY_PATH).")
+    return found[0]
+
+
 def build_search_index(site_dir: Path) -> Path:
     """(Re)build the Pagefind bundle of a built site into site_dir/pagefind; returns that folder."""
     site_dir = Path(site_dir).resolve()
     out = site_dir / OUTPUT
+    binary = pagefind_binary()
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
         scratch_dir = Path(scratch)
-        unmarked: list[Path] = []
-        for page in sorted(site_dir.rglob("*.html")):
-            part = indexed_part(page.read_text(encoding="utf-8"))
-            if part is None:
-                unmarked.append(page)
-            else:
-                _write(scratch_dir / page.relative_to(site_dir), part)
-        if len(unmarked) == sum(1 for _ in site_dir.rglob("*.html")):  # nothing marked: whole pages
-            for page in unmarked:
-                _write(scratch_dir / page.relative_to(site_dir), page.read_text(encoding="utf-8"))
-        command = [sys.executable, "-m", "pagefind", "--site", str(scratch_dir), "--output-path", str(out),
+        with timings.stage("search.read"):
+            pages = sorted(site_dir.rglob("*.html"))
+            unmarked: list[Path] = []
+            for page in pages:
+                part = indexed_part(page.read_text(encoding="utf-8"))
+                if part is None:
+                    unmarked.append(page)
+                else:
+                    _write(scratch_dir / page.relative_to(site_dir), part)
+            if len(unmarked) == len(pages):  # nothing marked: whole pages
+                for page in unmarked:
+                    _write(scratch_dir / page.relative_to(site_dir), page.read_text(encoding="utf-8"))
+        command = [str(binary), "--site", str(scratch_dir), "--output-path", str(out),
                    "--force-language", LANGUAGE, "--silent"]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, cwd=scratch_dir)
-        except OSError as exc:
-            raise SearchIndexError(f"impossible de lancer Pagefind : {exc}") from None
+        with timings.stage("search.pagefind"):
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, cwd=scratch_dir)
+            except OSError as exc:
+                raise SearchIndexError(f"impossible de lancer Pagefind ({binary}) : {exc}") from None
         if result.returncode != 0:
             details = (result.stderr or result.stdout).strip()
             raise SearchIndexError("Pagefind n'a pas pu indexer le site"
                                    + (f" :\n{details}" if details else f" (code {result.returncode})."))
-    _stabilise(out)
+    with timings.stage("search.stabilise"):
+        _stabilise(out)
     return out
 
 
@@ -262,4 +288,4 @@ def bundle_digest(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-__all__ = ["build_search_index", "normalise", "bundle_digest", "SearchIndexError"]
+__all__ = ["build_search_index", "pagefind_binary", "normalise", "bundle_digest", "SearchIndexError"]

@@ -11,7 +11,7 @@ const FACETS = [
   ["perimetre", "Périmètre"],
   ["lieu", "Lieu"],
 ];
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10; // results whose data (a fragment file each) is fetched at a time
 const DEBOUNCE_MS = 100;
 
 const input = document.getElementById("campus-search-q");
@@ -94,32 +94,53 @@ async function run() {
     statusBox.textContent = "Tapez quelques mots dans le champ de recherche, ou choisissez des filtres.";
     return;
   }
-  // Within a facet the values add up (any of them); across facets they narrow. A facet with
-  // a selection shows the counts it would have without its own selection (one more search).
-  const selected = FACETS.map(([name]) => name).filter((name) => state.filters[name].size);
-  const [search, ...others] = await Promise.all([
-    pagefind.search(term || null, { filters: filterOptions(null) }),
-    ...selected.map((name) => pagefind.search(term || null, { filters: filterOptions(name) })),
-  ]);
+  // Within a facet the values add up (any of them); across facets they narrow.
+  const search = await pagefind.search(term || null, { filters: filterOptions(null) });
   if (mine !== sequence) return; // a newer query is on its way
-  const counts = {};
-  for (const [name] of FACETS) counts[name] = search.filters[name] || {};
-  selected.forEach((name, i) => { counts[name] = others[i].filters[name] || {}; });
-  updateFacets(counts);
   pending = search.results;
-  resultsList.replaceChildren();
-  await showMore(mine);
-  if (mine !== sequence) return;
+  const first = await nextBatch(mine, typed);
+  if (!first) return;
+  const counts = {};
+  for (const [name] of FACETS) if (!state.filters[name].size) counts[name] = search.filters[name] || {};
+  updateFacets(counts);
+  resultsList.replaceChildren(...first);
+  moreButton.hidden = pending.length === 0;
   announce(search.results.length, term, typed);
+  // Results first, then the counts: a facet with a selection shows the counts it would have
+  // without its own selection, one more search each, skipped when newer keys are waiting.
+  for (const name of FACETS.map(([facet]) => facet).filter((facet) => state.filters[facet].size)) {
+    if (waiting()) return;
+    const other = await pagefind.search(term || null, { filters: filterOptions(name) });
+    if (mine !== sequence || waiting()) return;
+    counts[name] = other.filters[name] || {};
+    updateFacets(counts);
+  }
 }
 
-async function showMore(mine) {
+// The next results' items (their data fetched together), or null if a newer query started.
+// In the first batch, a page whose title is the query itself comes first: Pagefind ranks by
+// the words, and a longer title that repeats them can otherwise outrank it.
+async function nextBatch(mine, typed) {
   const batch = pending.slice(0, PAGE_SIZE);
   pending = pending.slice(PAGE_SIZE);
   const data = await Promise.all(batch.map((result) => result.data()));
-  if (mine !== sequence) return;
-  for (const item of data) resultsList.append(resultItem(item));
+  if (mine !== sequence) return null;
+  if (typed !== undefined) {
+    const wanted = folded(typed);
+    data.sort((a, b) => Number(folded(b.meta?.title || "") === wanted) - Number(folded(a.meta?.title || "") === wanted));
+  }
+  return data.map(resultItem);
+}
+
+async function showMore(mine) {
+  const items = await nextBatch(mine);
+  if (!items) return;
+  resultsList.append(...items);
   moreButton.hidden = pending.length === 0;
+}
+
+function folded(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2019\u02bc]/g, "'").toLowerCase().trim();
 }
 
 // One search at a time: keys typed while a search runs wait for it, then only the latest
@@ -129,7 +150,11 @@ let again = false;
 
 function schedule(delay) {
   clearTimeout(timer);
-  timer = setTimeout(kick, delay);
+  timer = setTimeout(() => { timer = null; kick(); }, delay);
+}
+
+function waiting() {
+  return again || timer !== null;
 }
 
 async function kick() {
@@ -269,12 +294,14 @@ function buildFacets(totals) {
   facetsForm.hidden = checkboxes.size === 0;
 }
 
+// Facets missing from `counts` keep the counts they show.
 function updateFacets(counts) {
   for (const [key, { box, count }] of checkboxes) {
     const [name, value] = key.split("\u0000");
+    box.checked = state.filters[name].has(value);
+    if (!(name in counts)) continue;
     const n = (counts[name] || {})[value] || 0;
     count.textContent = `(${n})`;
-    box.checked = state.filters[name].has(value);
     box.closest("li").classList.toggle("campus-facet__value--none", n === 0 && !box.checked);
   }
 }
@@ -288,6 +315,8 @@ function failed(error) {
 
 async function start() {
   readUrl();
+  // A shared URL with filters opens the facets: no button to show (nor room to keep for it).
+  if (hasFilters()) toggle.parentElement.hidden = true;
   if (input) {
     input.value = state.q;
     input.addEventListener("input", () => {
@@ -333,6 +362,7 @@ async function openFacets() {
   toggle.setAttribute("aria-expanded", "true");
   if (!checkboxes.size) buildFacets(await pagefind.filters());
   toggle.hidden = true;
+  toggle.parentElement.hidden = true;
   layout.classList.add("campus-search-layout--facets");
   if (hadFocus) facetsForm.querySelector("input")?.focus(); // keyboard users land in the facets
   if (state.q.trim() || hasFilters()) await kick();
