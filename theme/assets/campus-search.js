@@ -169,6 +169,8 @@ async function kick() {
     failed(error);
   } finally {
     running = false;
+    // Facets and results are shown together once the first search has answered (CLS).
+    layout.classList.remove("campus-search-layout--pending");
   }
   if (again) {
     again = false;
@@ -315,8 +317,6 @@ function failed(error) {
 
 async function start() {
   readUrl();
-  // A shared URL with filters opens the facets: no button to show (nor room to keep for it).
-  if (hasFilters()) toggle.parentElement.hidden = true;
   if (input) {
     input.value = state.q;
     input.addEventListener("input", () => {
@@ -348,10 +348,21 @@ async function start() {
   pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
   await pagefind.options({ excerptLength: 30 });
   pagefind.init();
-  toggle.addEventListener("click", () => openFacets().catch(failed));
+  toggle.addEventListener("click", () => (facetsOpen() ? closeFacets() : openFacets()).catch(failed));
   if (hasFilters()) await openFacets(); // a shared URL with filters shows them at once
-  else toggle.hidden = false;
+  toggle.hidden = false;
   await kick();
+}
+
+function facetsOpen() {
+  return toggle.getAttribute("aria-expanded") === "true";
+}
+
+// The button is a disclosure: it also hides the facets again (their filters stay applied).
+async function closeFacets() {
+  toggle.setAttribute("aria-expanded", "false");
+  facetsForm.hidden = true;
+  layout.classList.remove("campus-search-layout--facets");
 }
 
 // The facets are loaded on demand: their data (every filter value with its pages) would
@@ -361,8 +372,7 @@ async function openFacets() {
   const hadFocus = document.activeElement === toggle;
   toggle.setAttribute("aria-expanded", "true");
   if (!checkboxes.size) buildFacets(await pagefind.filters());
-  toggle.hidden = true;
-  toggle.parentElement.hidden = true;
+  facetsForm.hidden = checkboxes.size === 0;
   layout.classList.add("campus-search-layout--facets");
   if (hadFocus) facetsForm.querySelector("input")?.focus(); // keyboard users land in the facets
   if (state.q.trim() || hasFilters()) await kick();
