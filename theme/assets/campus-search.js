@@ -24,7 +24,8 @@ const toggle = document.getElementById("campus-facets-toggle");
 const layout = facetsForm.parentElement;
 
 const state = { q: "", filters: Object.fromEntries(FACETS.map(([name]) => [name, new Set()])) };
-let pagefind = null;
+let pagefind = null; // the results' Pagefind: loads only the filters a search uses
+let counter = null; // the facets' Pagefind (all filters loaded), in a worker of its own
 let sequence = 0;
 let timer = null;
 let pending = [];
@@ -88,7 +89,7 @@ async function run() {
   const typed = state.q.trim(); // the status names the query these results are for
   const term = searchTerm(typed);
   if (!term && !hasFilters()) {
-    if (checkboxes.size) updateFacets(await pagefind.filters());
+    countFacets().catch(console.error);
     resultsList.replaceChildren();
     moreButton.hidden = true;
     statusBox.textContent = "Tapez quelques mots dans le champ de recherche, ou choisissez des filtres.";
@@ -100,21 +101,50 @@ async function run() {
   pending = search.results;
   const first = await nextBatch(mine, typed);
   if (!first) return;
-  const counts = {};
-  for (const [name] of FACETS) if (!state.filters[name].size) counts[name] = search.filters[name] || {};
-  updateFacets(counts);
   resultsList.replaceChildren(...first);
   moreButton.hidden = pending.length === 0;
   announce(search.results.length, term, typed);
-  // Results first, then the counts: a facet with a selection shows the counts it would have
-  // without its own selection, one more search each, skipped when newer keys are waiting.
-  for (const name of FACETS.map(([facet]) => facet).filter((facet) => state.filters[facet].size)) {
-    if (waiting()) return;
-    const other = await pagefind.search(term || null, { filters: filterOptions(name) });
-    if (mine !== sequence || waiting()) return;
-    counts[name] = other.filters[name] || {};
-    updateFacets(counts);
+  countFacets().catch(console.error); // results first; the counts follow, without delaying them
+}
+
+// Facet counts, by the second Pagefind (counting every filter value over thousands of results
+// takes longer than the search itself, so it never runs in the results' worker). A facet with
+// a selection shows the counts it would have without its own selection: one more search each.
+// Always for the latest query: a count asked for while one runs is done once it ends.
+let counting = null;
+let countAgain = false;
+
+function countFacets() {
+  if (!counter) return Promise.resolve();
+  if (counting) {
+    countAgain = true;
+    return counting;
   }
+  counting = (async () => {
+    try {
+      do {
+        countAgain = false;
+        const term = searchTerm(state.q.trim());
+        let counts;
+        if (!term && !hasFilters()) {
+          counts = await counter.filters();
+        } else {
+          const all = await counter.search(term || null, { filters: filterOptions(null) });
+          counts = {};
+          for (const [name] of FACETS) counts[name] = all.filters[name] || {};
+          for (const [name] of FACETS) {
+            if (countAgain || !state.filters[name].size) continue;
+            const other = await counter.search(term || null, { filters: filterOptions(name) });
+            counts[name] = other.filters[name] || {};
+          }
+        }
+        if (!countAgain) updateFacets(counts);
+      } while (countAgain);
+    } finally {
+      counting = null;
+    }
+  })();
+  return counting;
 }
 
 // The next results' items (their data fetched together), or null if a newer query started.
@@ -151,10 +181,6 @@ let again = false;
 function schedule(delay) {
   clearTimeout(timer);
   timer = setTimeout(() => { timer = null; kick(); }, delay);
-}
-
-function waiting() {
-  return again || timer !== null;
 }
 
 async function kick() {
@@ -293,7 +319,6 @@ function buildFacets(totals) {
     fieldset.append(list);
     facetsForm.append(fieldset);
   }
-  facetsForm.hidden = checkboxes.size === 0;
 }
 
 // Facets missing from `counts` keep the counts they show.
@@ -324,7 +349,7 @@ async function start() {
       writeUrl();
       // Preloading a one- or two-letter prefix would fetch a large part of the index.
       const term = searchTerm(state.q);
-      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term);
+      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term, { filters: filterOptions(null) });
       schedule(DEBOUNCE_MS);
     });
     input.form.addEventListener("submit", (event) => {
@@ -371,12 +396,17 @@ async function closeFacets() {
 async function openFacets() {
   const hadFocus = document.activeElement === toggle;
   toggle.setAttribute("aria-expanded", "true");
-  if (!checkboxes.size) buildFacets(await pagefind.filters());
+  if (!counter) {
+    // The same module under another URL: a separate instance, with its own worker.
+    counter = await import(new URL("../pagefind/pagefind.js?facettes", import.meta.url).href);
+    await counter.options({ excerptLength: 30 });
+    await counter.init();
+    buildFacets(await counter.filters());
+  }
+  await countFacets(); // the facets show up with their counts
   facetsForm.hidden = checkboxes.size === 0;
   layout.classList.add("campus-search-layout--facets");
   if (hadFocus) facetsForm.querySelector("input")?.focus(); // keyboard users land in the facets
-  if (state.q.trim() || hasFilters()) await kick();
-  else updateFacets(await pagefind.filters());
 }
 
 start().catch(failed);
