@@ -334,3 +334,14 @@ def test_results_arriving_do_not_shift_the_search_page(chromium, mini, width, qu
         assert sum(page.evaluate("window.__shifts")) <= 0.1
     finally:
         context.close()
+
+
+def test_open_data_page_excerpt_reads_as_french_not_column_names(tab, real):
+    import re
+    tab.goto(real.url("recherche/?q=chiffres"))
+    wait_for_status(tab, "« chiffres »")
+    excerpt = tab.locator("#campus-results > li", has=tab.locator('a[href="/donnees/"]')).locator(
+        ".campus-result__excerpt").inner_text()
+    assert "Chiffres clés" in excerpt
+    # No CSV column name (key_figures.label) nor a bare list of a field's values (« about, nearly. »).
+    assert not re.search(r"\w[._]\w", excerpt) and "about, nearly." not in excerpt, excerpt
