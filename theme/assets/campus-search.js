@@ -180,7 +180,7 @@ let again = false;
 
 function schedule(delay) {
   clearTimeout(timer);
-  timer = setTimeout(() => { timer = null; kick(); }, delay);
+  timer = setTimeout(kick, delay);
 }
 
 async function kick() {
@@ -391,8 +391,8 @@ async function closeFacets() {
 }
 
 // The facets are loaded on demand: their data (every filter value with its pages) would
-// double what the search page costs to open on a large site, and while they are loaded each
-// search also counts them.
+// double what the search page costs to open on a large site. They are counted by a second
+// Pagefind instance, so that counting never delays the results (see countFacets).
 async function openFacets() {
   const hadFocus = document.activeElement === toggle;
   toggle.setAttribute("aria-expanded", "true");
