@@ -1,7 +1,8 @@
 """Search budgets, measured in headless Chromium against a built site on a plain static server.
 
-    .venv/bin/python bench/search_budget.py SITE_DIR [--query WORD …] [--json FILE]
+    .venv/bin/python bench/search_budget.py SITE_DIR [--query WORD …] [--facets QS …] [--json FILE]
     .venv/bin/python bench/search_budget.py --synthetic 10000 [--keep DIR]   # generate, build, measure
+    .venv/bin/python bench/search_budget.py SITE_DIR --reindex [--runs N]    # index again, time stages
 
 SITE_DIR is the output of `mkdocs build` (with its pagefind/ folder). The site is served by
 Python's http.server on 127.0.0.1 (no compression, no cache headers: what any static host does
@@ -17,9 +18,18 @@ web worker count too):
   box until the results are shown (index chunks, filter chunks, result fragments);
 - time from the last keystroke to the first result: keys are typed one by one, 80 ms apart
   (fast typing); the clock starts at the last key's keydown and stops when the results of the
-  whole query are on screen (the live region names the query).
+  whole query are on screen (the live region names the query);
+- each query three times: with no facet, with one facet ticked and with two (`--facets`, URL
+  query strings; the search page opened with them has its facets open and loaded);
+- layout shift (CLS, Chromium's 'layout-shift' entries not caused by input) of the search page
+  opened from the header's form (`recherche/?q=…`) while the results arrive, and while typing.
 
-Budgets (issue 5): page load <= 300 KB, one query <= 500 KB, last keystroke -> result <= 300 ms.
+`--reindex` runs the indexing step alone again on SITE_DIR (generator/search.py, so Pagefind
+1.6.0 or the binary named by PAGEFIND_BINARY_PATH) and reports seconds per stage and the peak
+memory (resident set) of the indexing's programs.
+
+Budgets (issue 14): page load <= 300 KB, one query <= 500 KB, last keystroke -> result <= 300 ms
+(with 0, 1 or 2 facets ticked), indexing peak memory <= 1 GB; CLS <= 0.1.
 Needs Debian's Chromium at /usr/bin/chromium and Playwright (both installed by `make test`).
 """
 
@@ -29,6 +39,7 @@ import argparse
 import functools
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,7 +52,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-BUDGETS = {"page_load_bytes": 300_000, "query_bytes": 500_000, "keystroke_to_result_ms": 300.0}
+BUDGETS = {"page_load_bytes": 300_000, "query_bytes": 500_000, "keystroke_to_result_ms": 300.0, "cls": 0.1}
+# The worst case of the synthetic catalogue: its largest type and its most frequent theme.
+DEFAULT_FACETS = ["", "type=Outil", "type=Outil&thematique=Facilitation"]
+# Layout shifts not caused by input, summed (the CLS of a short visit), from the page's start.
+CLS_SCRIPT = """window.__cls = 0; new PerformanceObserver((list) => { for (const e of list.getEntries())
+  if (!e.hadRecentInput) window.__cls += e.value; }).observe({ type: 'layout-shift', buffered: true });"""
 DEFAULT_QUERIES = ["facilitation", "codeveloppement", "formations", "design de service", "evaluation",
                    "seminaire direction", "intelligence collective", "numerique"]
 KEY_DELAY_MS = 80
@@ -91,7 +107,8 @@ def wait_ready(page) -> None:
                            " return t && !t.startsWith('Chargement'); }", timeout=120000)
 
 
-def measure(site: Path, queries: list[str]) -> dict:
+def measure(site: Path, queries: list[str], facets: list[str] | None = None) -> dict:
+    facets = DEFAULT_FACETS if facets is None else facets
     from playwright.sync_api import sync_playwright
 
     server = CountingServer(site)
@@ -101,7 +118,9 @@ def measure(site: Path, queries: list[str]) -> dict:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
             def fresh():
-                return browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+                context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+                context.add_init_script(CLS_SCRIPT)
+                return context
 
             # An ordinary page: what does the search add to it?
             context = fresh()
@@ -123,10 +142,20 @@ def measure(site: Path, queries: list[str]) -> dict:
             report["search_page_load_files"] = sorted({path for path, _ in loaded if "/pagefind/" in path})
             context.close()
 
-            for query in queries:
+            # The search page opened by the header's form, with the query in its URL.
+            context = fresh()
+            page = context.new_page()
+            page.goto(server.origin + "/recherche/?q=" + queries[0], wait_until="networkidle")
+            page.wait_for_function("(q) => document.getElementById('campus-search-status').textContent"
+                                   ".includes('« ' + q + ' »')", arg=queries[0], timeout=120000)
+            page.wait_for_timeout(500)
+            report["cls_opened_with_query"] = round(page.evaluate("window.__cls"), 4)
+            context.close()
+
+            for facet, query in [(f, q) for f in facets for q in queries]:
                 context = fresh()
                 page = context.new_page()
-                page.goto(server.origin + "/recherche/", wait_until="networkidle")
+                page.goto(server.origin + "/recherche/" + (f"?{facet}" if facet else ""), wait_until="networkidle")
                 wait_ready(page)
                 page.wait_for_timeout(200)
                 page.evaluate("""() => { window.__lastKey = 0;
@@ -144,9 +173,9 @@ def measure(site: Path, queries: list[str]) -> dict:
                 page.wait_for_timeout(300)
                 count = page.locator("#campus-results > li.campus-result:not(.campus-result--empty)").count()
                 status = page.locator("#campus-search-status").inner_text()
-                report["queries"].append({"query": query, "bytes": search_bytes(server.since(mark)),
+                report["queries"].append({"query": query, "facets": facet, "bytes": search_bytes(server.since(mark)),
                                           "keystroke_to_result_ms": round(elapsed, 1), "shown": count,
-                                          "status": status})
+                                          "status": status, "cls": round(page.evaluate("window.__cls"), 4)})
                 context.close()
             browser.close()
     finally:
@@ -157,6 +186,7 @@ def measure(site: Path, queries: list[str]) -> dict:
         "page_load_bytes": max(report["ordinary_page_search_bytes"], report["search_page_load_bytes"]),
         "query_bytes_max": max(q_bytes), "query_bytes_median": statistics.median(q_bytes),
         "keystroke_to_result_ms_max": max(q_ms), "keystroke_to_result_ms_median": statistics.median(q_ms),
+        "cls_max": max([report["cls_opened_with_query"]] + [q["cls"] for q in report["queries"]]),
     }
     s = report["summary"]
     report["budgets"] = {
@@ -166,7 +196,32 @@ def measure(site: Path, queries: list[str]) -> dict:
                         "met": s["query_bytes_max"] <= BUDGETS["query_bytes"]},
         "keystroke_to_result_ms": {"value": s["keystroke_to_result_ms_max"], "budget": BUDGETS["keystroke_to_result_ms"],
                                    "met": s["keystroke_to_result_ms_max"] <= BUDGETS["keystroke_to_result_ms"]},
+        "cls": {"value": s["cls_max"], "budget": BUDGETS["cls"], "met": s["cls_max"] <= BUDGETS["cls"]},
     }
+    return report
+
+
+def reindex(site: Path, runs: int) -> dict:
+    """Index SITE again `runs` times (generator/search.py): seconds per stage, peak memory."""
+    sys.path.insert(0, str(ROOT))
+    from generator import timings
+    from generator.search import bundle_digest, build_search_index, pagefind_binary
+
+    report: dict = {"binary": str(pagefind_binary()), "runs": []}
+    digests = []
+    for _ in range(runs):
+        timings.reset()
+        build_search_index(site)
+        digests.append(bundle_digest(site / "pagefind"))
+        wall, cpu = timings.totals()["wall"], timings.totals()["cpu"]
+        report["runs"].append({"wall_s": {k: round(v, 2) for k, v in wall.items()},
+                               "cpu_s": {k: round(v, 2) for k, v in cpu.items()}})
+    # ru_maxrss of waited-for children: the largest of the Pagefind runs, in KiB on Linux.
+    report["pagefind_peak_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    report["python_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    report["identical_bundles"] = all(d == digests[0] for d in digests)
+    report["bundle_files"] = len(digests[0])
+    report["bundle_bytes"] = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     return report
 
 
@@ -191,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, metavar="N", help="generate and build N synthetic records first")
     parser.add_argument("--keep", type=Path, help="with --synthetic: folder for the project and site (reused)")
     parser.add_argument("--query", action="append", help="a query to type (repeatable)")
+    parser.add_argument("--facets", action="append", help="facets ticked, as a URL query string ('' for none; repeatable)")
+    parser.add_argument("--reindex", action="store_true", help="index SITE again and time it, instead of measuring")
+    parser.add_argument("--runs", type=int, default=2, help="with --reindex: how many runs (bundles compared)")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     if args.synthetic:
@@ -199,12 +257,20 @@ def main(argv: list[str] | None = None) -> int:
         site = args.site
     else:
         parser.error("give a built site folder, or --synthetic N")
+    if args.reindex:
+        result = reindex(site.resolve(), args.runs)
+        print(json.dumps(result, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return 0 if result["pagefind_peak_mb"] <= 1024 and result["identical_bundles"] else 1
     if not (site / "pagefind" / "pagefind.js").is_file():
         print(f"{site} : pas d'index de recherche (pagefind/) ; construire le site avec `mkdocs build`.", file=sys.stderr)
         return 2
-    report = measure(site.resolve(), args.query or DEFAULT_QUERIES)
+    report = measure(site.resolve(), args.query or DEFAULT_QUERIES, args.facets)
     for q in report["queries"]:
-        print(f"  « {q['query']} » : {q['bytes'] / 1000:.0f} KB, {q['keystroke_to_result_ms']:.0f} ms, {q['status']}")
+        print(f"  [{q['facets'] or 'no facet'}] « {q['query']} » : {q['bytes'] / 1000:.0f} KB,"
+              f" {q['keystroke_to_result_ms']:.0f} ms, CLS {q['cls']}, {q['status']}")
+    print(f"CLS, search page opened with ?q={(args.query or DEFAULT_QUERIES)[0]}: {report['cls_opened_with_query']}")
     print(f"pages: {report['pages']}")
     print(f"ordinary page, bytes for search: {report['ordinary_page_search_bytes']}")
     print(f"search page load: {report['search_page_load_bytes'] / 1000:.0f} KB")

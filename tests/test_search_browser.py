@@ -278,3 +278,70 @@ def test_search_page_at_360_px(chromium, mini):
         assert page.locator("#campus-facets").is_visible() and results(page)
     finally:
         context.close()
+
+
+# --- relevance and layout -------------------------------------------------------------------
+
+def catalogue_titles() -> list[tuple[str, str]]:
+    """(title, page path) of every record of the real catalogue."""
+    from generator.pipeline import read_catalogue
+    catalogue = read_catalogue(ROOT / "catalogue", ROOT)
+    return sorted((entry.record.title, entry.url) for entry in catalogue.by_id.values())
+
+
+def test_a_title_query_ranks_its_record_in_the_first_three(tab, real):
+    tab.goto(real.url("recherche/"))
+    wait_for_status(tab)
+    box = tab.locator("#campus-search-q")
+    misplaced = []
+    titles = catalogue_titles()
+    assert len(titles) >= 50
+    for title, url in titles:
+        box.fill(title)
+        box.press("Enter")
+        wait_for_status(tab, f"« {title} »")
+        hrefs = [r["href"] for r in results(tab)]
+        if f"/{url.strip('/')}/" not in hrefs[:3]:
+            misplaced.append((title, hrefs[:3]))
+    assert misplaced == []
+
+
+def test_codeveloppement_ranks_pages_about_it_before_pages_citing_a_source_about_it(tab, real):
+    tab.goto(real.url("recherche/?q=codeveloppement"))
+    wait_for_status(tab, "« codeveloppement »")
+    # The pages about co-development (in their title or summary) come before the pages that only
+    # cite a source whose note mentions it.
+    found = results(tab)
+    about = [i for i, r in enumerate(found) if "codevelopp" in fold(r["title"] + " " + r["summary"]).replace("-", "")]
+    assert len(about) >= 5 and about == list(range(len(about))), [r["title"] for r in found]
+
+
+CLS_OBSERVER = """window.__shifts = []; new PerformanceObserver((list) => { for (const e of list.getEntries())
+  if (!e.hadRecentInput) window.__shifts.push(e.value); }).observe({ type: 'layout-shift', buffered: true });"""
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("query", ["?q=facilitation", "?q=facilitation&type=Formation&thematique=Facilitation"])
+def test_results_arriving_do_not_shift_the_search_page(chromium, mini, width, query):
+    context = chromium.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
+    context.add_init_script(CLS_OBSERVER)
+    page = context.new_page()
+    try:
+        page.goto(mini.url("recherche/" + query))  # as the header's form opens it
+        wait_for_status(page, "« facilitation »")
+        assert results(page)
+        page.wait_for_timeout(500)  # late shifts (fonts, facets) are counted too
+        assert sum(page.evaluate("window.__shifts")) <= 0.1
+    finally:
+        context.close()
+
+
+def test_open_data_page_excerpt_reads_as_french_not_column_names(tab, real):
+    import re
+    tab.goto(real.url("recherche/?q=chiffres"))
+    wait_for_status(tab, "« chiffres »")
+    excerpt = tab.locator("#campus-results > li", has=tab.locator('a[href="/donnees/"]')).locator(
+        ".campus-result__excerpt").inner_text()
+    assert "Chiffres clés" in excerpt
+    # No CSV column name (key_figures.label) nor a bare list of a field's values (« about, nearly. »).
+    assert not re.search(r"\w[._]\w", excerpt) and "about, nearly." not in excerpt, excerpt

@@ -12,7 +12,7 @@ const FACETS = [
   ["perimetre", "Périmètre"],
   ["lieu", "Lieu"],
 ];
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10; // results whose data (a fragment file each) is fetched at a time
 const DEBOUNCE_MS = 100;
 
 const input = document.getElementById("campus-search-q");
@@ -25,7 +25,8 @@ const toggle = document.getElementById("campus-facets-toggle");
 const layout = facetsForm.parentElement;
 
 const state = { q: "", filters: Object.fromEntries(FACETS.map(([name]) => [name, new Set()])) };
-let pagefind = null;
+let pagefind = null; // the results' Pagefind: loads only the filters a search uses
+let counter = null; // the facets' Pagefind (all filters loaded), in a worker of its own
 let sequence = 0;
 let timer = null;
 let pending = [];
@@ -89,38 +90,88 @@ async function run() {
   const typed = state.q.trim(); // the status names the query these results are for
   const term = searchTerm(typed);
   if (!term && !hasFilters()) {
-    if (checkboxes.size) updateFacets(await pagefind.filters());
+    countFacets().catch(console.error);
     resultsList.replaceChildren();
     moreButton.hidden = true;
     statusBox.textContent = "Tapez quelques mots dans le champ de recherche, ou choisissez des filtres.";
     return;
   }
-  // Within a facet the values add up (any of them); across facets they narrow. A facet with
-  // a selection shows the counts it would have without its own selection (one more search).
-  const selected = FACETS.map(([name]) => name).filter((name) => state.filters[name].size);
-  const [search, ...others] = await Promise.all([
-    pagefind.search(term || null, { filters: filterOptions(null) }),
-    ...selected.map((name) => pagefind.search(term || null, { filters: filterOptions(name) })),
-  ]);
+  // Within a facet the values add up (any of them); across facets they narrow.
+  const search = await pagefind.search(term || null, { filters: filterOptions(null) });
   if (mine !== sequence) return; // a newer query is on its way
-  const counts = {};
-  for (const [name] of FACETS) counts[name] = search.filters[name] || {};
-  selected.forEach((name, i) => { counts[name] = others[i].filters[name] || {}; });
-  updateFacets(counts);
   pending = search.results;
-  resultsList.replaceChildren();
-  await showMore(mine);
-  if (mine !== sequence) return;
+  const first = await nextBatch(mine, typed);
+  if (!first) return;
+  resultsList.replaceChildren(...first);
+  moreButton.hidden = pending.length === 0;
   announce(search.results.length, term, typed);
+  countFacets().catch(console.error); // results first; the counts follow, without delaying them
 }
 
-async function showMore(mine) {
+// Facet counts, by the second Pagefind (counting every filter value over thousands of results
+// takes longer than the search itself, so it never runs in the results' worker). A facet with
+// a selection shows the counts it would have without its own selection: one more search each.
+// Always for the latest query: a count asked for while one runs is done once it ends.
+let counting = null;
+let countAgain = false;
+
+function countFacets() {
+  if (!counter) return Promise.resolve();
+  if (counting) {
+    countAgain = true;
+    return counting;
+  }
+  counting = (async () => {
+    try {
+      do {
+        countAgain = false;
+        const term = searchTerm(state.q.trim());
+        let counts;
+        if (!term && !hasFilters()) {
+          counts = await counter.filters();
+        } else {
+          const all = await counter.search(term || null, { filters: filterOptions(null) });
+          counts = {};
+          for (const [name] of FACETS) counts[name] = all.filters[name] || {};
+          for (const [name] of FACETS) {
+            if (countAgain || !state.filters[name].size) continue;
+            const other = await counter.search(term || null, { filters: filterOptions(name) });
+            counts[name] = other.filters[name] || {};
+          }
+        }
+        if (!countAgain) updateFacets(counts);
+      } while (countAgain);
+    } finally {
+      counting = null;
+    }
+  })();
+  return counting;
+}
+
+// The next results' items (their data fetched together), or null if a newer query started.
+// In the first batch, a page whose title is the query itself comes first: Pagefind ranks by
+// the words, and a longer title that repeats them can otherwise outrank it.
+async function nextBatch(mine, typed) {
   const batch = pending.slice(0, PAGE_SIZE);
   pending = pending.slice(PAGE_SIZE);
   const data = await Promise.all(batch.map((result) => result.data()));
-  if (mine !== sequence) return;
-  for (const item of data) resultsList.append(resultItem(item));
+  if (mine !== sequence) return null;
+  if (typed !== undefined) {
+    const wanted = folded(typed);
+    data.sort((a, b) => Number(folded(b.meta?.title || "") === wanted) - Number(folded(a.meta?.title || "") === wanted));
+  }
+  return data.map(resultItem);
+}
+
+async function showMore(mine) {
+  const items = await nextBatch(mine);
+  if (!items) return;
+  resultsList.append(...items);
   moreButton.hidden = pending.length === 0;
+}
+
+function folded(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u2019\u02bc]/g, "'").toLowerCase().trim();
 }
 
 // One search at a time: keys typed while a search runs wait for it, then only the latest
@@ -145,6 +196,8 @@ async function kick() {
     failed(error);
   } finally {
     running = false;
+    // Facets and results are shown together once the first search has answered (CLS).
+    layout.classList.remove("campus-search-layout--pending");
   }
   if (again) {
     again = false;
@@ -267,15 +320,16 @@ function buildFacets(totals) {
     fieldset.append(list);
     facetsForm.append(fieldset);
   }
-  facetsForm.hidden = checkboxes.size === 0;
 }
 
+// Facets missing from `counts` keep the counts they show.
 function updateFacets(counts) {
   for (const [key, { box, count }] of checkboxes) {
     const [name, value] = key.split("\u0000");
+    box.checked = state.filters[name].has(value);
+    if (!(name in counts)) continue;
     const n = (counts[name] || {})[value] || 0;
     count.textContent = `(${n})`;
-    box.checked = state.filters[name].has(value);
     box.closest("li").classList.toggle("campus-facet__value--none", n === 0 && !box.checked);
   }
 }
@@ -296,7 +350,7 @@ async function start() {
       writeUrl();
       // Preloading a one- or two-letter prefix would fetch a large part of the index.
       const term = searchTerm(state.q);
-      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term);
+      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term, { filters: filterOptions(null) });
       schedule(DEBOUNCE_MS);
     });
     input.form.addEventListener("submit", (event) => {
@@ -314,30 +368,45 @@ async function start() {
     writeUrl();
     schedule(0);
   });
-  facetsForm.addEventListener("submit", (event) => event.preventDefault());
   moreButton.addEventListener("click", () => showMore(sequence).catch(failed));
   statusBox.textContent = "Chargement de la recherche…";
   pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
   await pagefind.options({ excerptLength: 30 });
   pagefind.init();
-  toggle.addEventListener("click", () => openFacets().catch(failed));
+  toggle.addEventListener("click", () => (facetsOpen() ? closeFacets() : openFacets()).catch(failed));
   if (hasFilters()) await openFacets(); // a shared URL with filters shows them at once
-  else toggle.hidden = false;
+  toggle.hidden = false;
   await kick();
 }
 
+function facetsOpen() {
+  return toggle.getAttribute("aria-expanded") === "true";
+}
+
+// The button is a disclosure: it also hides the facets again (their filters stay applied).
+async function closeFacets() {
+  toggle.setAttribute("aria-expanded", "false");
+  facetsForm.hidden = true;
+  layout.classList.remove("campus-search-layout--facets");
+}
+
 // The facets are loaded on demand: their data (every filter value with its pages) would
-// double what the search page costs to open on a large site, and while they are loaded each
-// search also counts them.
+// double what the search page costs to open on a large site. They are counted by a second
+// Pagefind instance, so that counting never delays the results (see countFacets).
 async function openFacets() {
   const hadFocus = document.activeElement === toggle;
   toggle.setAttribute("aria-expanded", "true");
-  if (!checkboxes.size) buildFacets(await pagefind.filters());
-  toggle.hidden = true;
+  if (!counter) {
+    // The same module under another URL: a separate instance, with its own worker.
+    counter = await import(new URL("../pagefind/pagefind.js?facettes", import.meta.url).href);
+    await counter.options({ excerptLength: 30 });
+    await counter.init();
+    buildFacets(await counter.filters());
+  }
+  await countFacets(); // the facets show up with their counts
+  facetsForm.hidden = checkboxes.size === 0;
   layout.classList.add("campus-search-layout--facets");
   if (hadFocus) facetsForm.querySelector("input")?.focus(); // keyboard users land in the facets
-  if (state.q.trim() || hasFilters()) await kick();
-  else updateFacets(await pagefind.filters());
 }
 
 start().catch(failed);
