@@ -3,50 +3,119 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
+import shutil
+import sys
+import tempfile
+import threading
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 
 from . import passthrough, timings
+from .cache import ENV_VAR as CACHE_ENV_VAR
+from .cache import CachedPage, PageCache, site_key
+from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
-from .render import SiteRenderer, page_title
+from .render import SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index
+
+# A reused page is laid out by this empty template; its cached output replaces the result.
+REUSED_TEMPLATE = "campus-reused-page.html"
+
 
 class CampusConfig(base.Config):
     catalogue = c.Type(str, default="catalogue")
     """Folder of the YAML records, relative to mkdocs.yml."""
     edit_base = c.Optional(c.Type(str))
     """URL that, followed by a file path, edits that file (default: repo_url + '/edit/main')."""
+    cache_dir = c.Optional(c.Type(str))
+    """Folder keeping each generated page's output for the next build (env CAMPUS_CACHE_DIR
+    overrides; relative to mkdocs.yml). Unset: no cache, except under `mkdocs serve`."""
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        if not record.getMessage().startswith("A 'dirty' build"):  # MkDocs' own notice under --dirty
+            self.count += 1
 
 
 class CampusPlugin(BasePlugin[CampusConfig]):
     supports_multiple_instances = False
 
+    def __init__(self):
+        self.command = "build"
+        self.dirty = False
+        self.catalogue = None  # under mkdocs serve: the last valid catalogue
+        self._serve_cache: str | None = None
+        self._outputs: set[str] = set()  # generated pages' output files of the last build
+        self._search_lock = threading.Lock()
+        self._search_generation = 0
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
+        self.command, self.dirty = command, dirty
+        if command == "serve":
+            self._serve_cache = tempfile.mkdtemp(prefix="campus-serve-cache-")
+
     def on_config(self, config):
         timings.reset()
         self._raw_html: dict[str, list[str]] = {}
-        project = Path(config.config_file_path).resolve().parent
-        self.catalogue_dir = (project / self.config.catalogue).resolve()
-        gc.unfreeze()  # under mkdocs serve, the previous build's catalogue can be collected again
+        self._reused: dict[str, CachedPage] = {}
+        self._inputs: dict[str, str] = {}
+        self.project = Path(config.config_file_path).resolve().parent
+        self.catalogue_dir = (self.project / self.config.catalogue).resolve()
+        serving = self.command == "serve"
+        gc.unfreeze()
         try:
-            self.catalogue = read_catalogue(self.catalogue_dir, project)
+            catalogue = read_catalogue(self.catalogue_dir, self.project)
         except CatalogueError as exc:
-            raise PluginError("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
-                              + "\n" + summary_line(exc.problems)) from None
-        # The catalogue lives as long as the build: keep its objects out of the garbage collector's
-        # scans (at 10,000 records these scans cost a fifth of the rendering time).
-        gc.freeze()
+            message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
+                       + "\n" + summary_line(exc.problems))
+            if not (serving and self.catalogue is not None):
+                raise PluginError(message) from None
+            # mkdocs serve: keep serving the last valid catalogue (an aborted build would leave
+            # every request waiting) and keep the located problems in the terminal, outside
+            # MkDocs' log so that `strict` does not abort the build.
+            print(message + "\nL'aperçu montre la dernière version valide du catalogue.",
+                  file=sys.stderr, flush=True)
+        else:
+            self.catalogue = catalogue
+        if not serving:
+            # One build: keep the catalogue out of the garbage collector's scans (at 10,000
+            # records they cost a fifth of the rendering). Never under serve: freezing would
+            # also freeze the previous build's garbage, which then piles up at each rebuild.
+            gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
             edit_base = config.repo_url.rstrip("/") + "/edit/main"
         self.edit_base = (edit_base or "").rstrip("/")
+        self._warnings = _WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
+
+    def _page_cache(self, config) -> PageCache | None:
+        folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir or self._serve_cache
+        if not folder:
+            return None
+        theme_dirs = [Path(d) for d in config.theme.dirs if Path(d).is_dir() and "site-packages" not in Path(d).parts]
+        key = site_key(config_file=Path(config.config_file_path), folders=[Path(config.docs_dir), *theme_dirs],
+                       settings={"site_url": config.site_url, "plugin": dict(self.config), "edit_base": self.edit_base,
+                                 "catalogue": str(self.catalogue_dir), "command": self.command,
+                                 "site_dir": config.site_dir if self.command == "serve" else ""})
+        return PageCache(self.project / folder, key)
 
     def on_files(self, files, config):
         # The page templates in theme/campus/ are ours, not static files to publish.
@@ -61,20 +130,58 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                     else SiteRenderer(self.catalogue, site_url=config.site_url))
         written = {f.src_uri: page_title(f.content_string, f.name) for f in files.documentation_pages()
                    if not f.generated_by}
-        for page in renderer.all_pages(intro, written):
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=page.text))
+        self.cache = self._page_cache(config)
+        wanted = None
+        if self.cache is not None:
+            with timings.stage("dependencies"):
+                dependencies = Dependencies(self.catalogue, intro, site_map_pages(written))
+
+            def wanted(src_uri: str) -> bool:  # render only the pages whose inputs changed
+                self._inputs[src_uri] = dependencies.page(src_uri)
+                cached = self.cache.get(src_uri, self._inputs[src_uri])
+                if cached is not None:
+                    self._reused[src_uri] = cached
+                return cached is None
+        generated = {page.src_uri: File.generated(config, page.src_uri, content=page.text)
+                     for page in renderer.all_pages(intro, written, wanted)}
+        for src_uri in self._reused:
+            file = generated[src_uri] = File.generated(config, src_uri, content="")
+            if self.command == "serve" and self.dirty and file.abs_dest_path in self._outputs:
+                file.is_modified = lambda: False  # mkdocs serve --dirty: its output is already there
+        for src_uri in sorted(generated):  # the order of a full build (the sitemap follows it)
+            self._add(files, generated[src_uri])
         with timings.stage("exports"):
             data_files = renderer.data_files(config.site_name)
         for path, content in data_files.items():  # open data and Atom feed
             files.append(File.generated(config, path, content=content))
         return files
 
+    @staticmethod
+    def _add(files, file):
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def on_pre_page(self, page, config, files):
+        cached = self._reused.get(page.file.src_uri)
+        if cached is None or page.file.generated_by != "campus":
+            return page
+
+        # A reused page: its front matter and anchors come from the cache, its output in on_post_page.
+        def read_source(config):
+            page.markdown, page.meta = "", {**cached.meta, "template": REUSED_TEMPLATE}
+
+        def render(config, files):
+            page.content, page.toc = "", get_toc([])
+            page.present_anchor_ids, page.links_to_anchors = set(cached.anchors), {}
+
+        page.read_source, page.render = read_source, render
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
         # Generated pages: their HTML blocks skip Markdown (see generator/passthrough.py).
-        if page.file.generated_by != "campus":
+        if page.file.generated_by != "campus" or page.file.src_uri in self._reused:
             return markdown
         text, self._raw_html[page.file.src_uri] = passthrough.protect(markdown)
         return text
@@ -87,6 +194,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             page.present_anchor_ids |= passthrough.anchor_ids(blocks)
         return passthrough.restore(html, blocks)
 
+    def on_env(self, env, config, files):
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({REUSED_TEMPLATE: ""})])
+        return env
+
     def on_page_context(self, context, page, config, nav):
         campus = page.meta.get("campus") or {}
         entry = self.catalogue.by_id.get(campus.get("id", "")) if isinstance(campus, dict) else None
@@ -95,15 +206,59 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
         return context
 
+    def on_post_page(self, output, page, config):
+        src_uri = page.file.src_uri
+        cached = self._reused.get(src_uri)
+        if cached is not None:
+            return self.cache.html(cached)
+        if self.cache is not None and src_uri in self._inputs and page.file.generated_by == "campus":
+            self.cache.put(src_uri, self._inputs[src_uri], page.meta, page.present_anchor_ids, output)
+        return output
+
     def on_post_build(self, config):
+        generated = {src: File.generated(config, src, content="").abs_dest_path for src in self._inputs} \
+            if self.cache is not None else {}
+        if self.command == "serve" and self.dirty:
+            for stale in self._outputs - set(generated.values()):  # pages of deleted records
+                Path(stale).unlink(missing_ok=True)
+        self._outputs = set(generated.values())
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        if self.cache is not None:
+            if self._warnings.count:  # a page that warned must be rendered (and warn) again
+                self.cache.invalidate()
+            else:
+                self.cache.save(set(self._inputs))
+        if self.command == "serve":
+            # The edited page must not wait for the search index: it is rebuilt in the background.
+            self._search_generation += 1
+            threading.Thread(target=self._index_in_background, args=(Path(config.site_dir), self._search_generation),
+                             daemon=True).start()
+            return
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
                 build_search_index(Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
 
+    def _index_in_background(self, site_dir: Path, generation: int):
+        with self._search_lock:
+            if generation != self._search_generation:
+                return  # a newer build will index its own pages
+            try:
+                build_search_index(site_dir)
+            except (SearchIndexError, OSError) as exc:
+                print(f"Index de recherche : {exc}", file=sys.stderr, flush=True)
+
+    def on_build_error(self, error):
+        logging.getLogger("mkdocs").removeHandler(getattr(self, "_warnings", None) or logging.NullHandler())
+        cache = getattr(self, "cache", None)
+        if cache is not None:
+            cache.invalidate()
+
     def on_shutdown(self):
         timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py
+        if self._serve_cache:
+            shutil.rmtree(self._serve_cache, ignore_errors=True)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.catalogue_dir))
