@@ -48,20 +48,30 @@ def config_files(config_file: Path) -> list[Path]:
     return files
 
 
+def _name(path: Path, project: Path) -> str:
+    """A path as the key records it: relative to the project when inside it (a copied or
+    restored project keeps its cache)."""
+    try:
+        return "./" + path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
 def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
     """Everything that can change every page: the configuration files and the environment they
     read, the generator's code, the folders given (theme, hand-written pages), the installed
     packages and Python, and `settings` (resolved options such as the site's address)."""
+    project = config_file.resolve().parent
     hasher = hashlib.sha256(f"campus-cache-{FORMAT}\0{sys.version}\0".encode())
     names = {"SOURCE_DATE_EPOCH"} | {k for k in os.environ if k.startswith("CAMPUS_") and k != ENV_VAR}
     for path in config_files(config_file):
         text = path.read_bytes()
-        hasher.update(str(path).encode() + b"\0" + hashlib.sha256(text).digest())
+        hasher.update(_name(path, project).encode() + b"\0" + hashlib.sha256(text).digest())
         names |= set(_ENV_TAG.findall(text.decode("utf-8", "replace")))
     hasher.update(json.dumps({k: os.environ.get(k) for k in sorted(names)}).encode())
     _hash_tree(hasher, Path(__file__).resolve().parent)
     for folder in folders:
-        hasher.update(str(folder).encode() + b"\0")
+        hasher.update(_name(folder, project).encode() + b"\0")
         _hash_tree(hasher, folder)
     packages = sorted({(d.metadata["Name"] or "").lower(): d.version
                        for d in importlib.metadata.distributions()}.items())

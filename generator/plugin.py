@@ -28,6 +28,8 @@ from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index
 
+log = logging.getLogger("mkdocs.plugins.campus")
+
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
 
@@ -113,8 +115,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         theme_dirs = [Path(d) for d in config.theme.dirs if Path(d).is_dir() and "site-packages" not in Path(d).parts]
         key = site_key(config_file=Path(config.config_file_path), folders=[Path(config.docs_dir), *theme_dirs],
                        settings={"site_url": config.site_url, "plugin": dict(self.config), "edit_base": self.edit_base,
-                                 "catalogue": str(self.catalogue_dir), "command": self.command,
-                                 "site_dir": config.site_dir if self.command == "serve" else ""})
+                                 "catalogue": self.config.catalogue, "command": self.command})
         return PageCache(self.project / folder, key)
 
     def on_files(self, files, config):
@@ -150,6 +151,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 file.is_modified = lambda: False  # mkdocs serve --dirty: its output is already there
         for src_uri in sorted(generated):  # the order of a full build (the sitemap follows it)
             self._add(files, generated[src_uri])
+        if self.cache is not None:
+            log.info(f"Campus : {len(self._reused)} pages reprises du cache, "
+                     f"{len(generated) - len(self._reused)} pages rendues")
         with timings.stage("exports"):
             data_files = renderer.data_files(config.site_name)
         for path, content in data_files.items():  # open data and Atom feed
