@@ -24,6 +24,7 @@ from pathlib import Path
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
 ENV_VAR = "CAMPUS_CACHE_DIR"
 MANIFEST = "manifest.json"
+_NOT_OUTPUT = {ENV_VAR, "CAMPUS_TIMINGS"}  # variables that change no page (any other CAMPUS_* keys the cache)
 _ENV_TAG = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
 _INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", re.M)
 
@@ -63,7 +64,7 @@ def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
     packages and Python, and `settings` (resolved options such as the site's address)."""
     project = config_file.resolve().parent
     hasher = hashlib.sha256(f"campus-cache-{FORMAT}\0{sys.version}\0".encode())
-    names = {"SOURCE_DATE_EPOCH"} | {k for k in os.environ if k.startswith("CAMPUS_") and k != ENV_VAR}
+    names = {"SOURCE_DATE_EPOCH"} | {k for k in os.environ if k.startswith("CAMPUS_") and k not in _NOT_OUTPUT}
     for path in config_files(config_file):
         text = path.read_bytes()
         hasher.update(_name(path, project).encode() + b"\0" + hashlib.sha256(text).digest())
