@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,18 @@ def _name(path: Path, project: Path) -> str:
         return str(path.resolve())
 
 
+_PACKAGES: list | None = None
+
+
+def _packages() -> list:
+    """Installed distributions and versions (read once per process: a serve session rebuilds often)."""
+    global _PACKAGES
+    if _PACKAGES is None:
+        _PACKAGES = sorted({(d.metadata["Name"] or "").lower(): d.version
+                            for d in importlib.metadata.distributions()}.items())
+    return _PACKAGES
+
+
 def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
     """Everything that can change every page: the configuration files and the environment they
     read, the generator's code, the folders given (theme, hand-written pages), the installed
@@ -74,9 +87,7 @@ def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
     for folder in folders:
         hasher.update(_name(folder, project).encode() + b"\0")
         _hash_tree(hasher, folder)
-    packages = sorted({(d.metadata["Name"] or "").lower(): d.version
-                       for d in importlib.metadata.distributions()}.items())
-    hasher.update(json.dumps(packages).encode())
+    hasher.update(json.dumps(_packages()).encode())
     hasher.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return hasher.hexdigest()
 
@@ -158,4 +169,36 @@ class PageCache:
             pass
 
 
-__all__ = ["PageCache", "CachedPage", "site_key", "config_files", "ENV_VAR"]
+class FileMemo:
+    """Per-file results of the previous reading of the catalogue, reused while the file is
+    unchanged (same device, inode, size, modification and change times), so that `mkdocs serve`
+    parses and validates only the files saved since. Only regular files are remembered."""
+
+    def __init__(self):
+        self._entries: dict[tuple, tuple] = {}
+        self._used: set[tuple] = set()
+
+    def __call__(self, path: Path, key: tuple, compute):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return compute()
+        if not stat.S_ISREG(st.st_mode):
+            return compute()
+        identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        slot = (str(path), key)
+        self._used.add(slot)
+        found = self._entries.get(slot)
+        if found is not None and found[0] == identity:
+            return found[1]
+        value = compute()
+        self._entries[slot] = (identity, value)
+        return value
+
+    def prune(self) -> None:
+        """Forget the files not read since the last prune (deleted or renamed ones)."""
+        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+        self._used = set()
+
+
+__all__ = ["FileMemo", "PageCache", "CachedPage", "site_key", "config_files", "ENV_VAR"]

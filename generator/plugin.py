@@ -21,7 +21,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import passthrough, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
-from .cache import CachedPage, PageCache, site_key
+from .cache import CachedPage, FileMemo, PageCache, site_key
 from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
@@ -65,12 +65,14 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._outputs: set[str] = set()  # generated pages' output files of the last build
         self._search_lock = threading.Lock()
         self._search_generation = 0
+        self._memo: FileMemo | None = None  # under mkdocs serve: unchanged files are not read again
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
         self.command, self.dirty = command, dirty
         if command == "serve":
             self._serve_cache = tempfile.mkdtemp(prefix="campus-serve-cache-")
+            self._memo = FileMemo()
 
     def on_config(self, config):
         timings.reset()
@@ -82,7 +84,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         serving = self.command == "serve"
         gc.unfreeze()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project)
+            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo)
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                        + "\n" + summary_line(exc.problems))
@@ -95,6 +97,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                   file=sys.stderr, flush=True)
         else:
             self.catalogue = catalogue
+        finally:
+            if self._memo is not None:
+                self._memo.prune()
         if not serving:
             # One build: keep the catalogue out of the garbage collector's scans (at 10,000
             # records they cost a fifth of the rendering). Never under serve: freezing would
