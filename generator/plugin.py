@@ -54,6 +54,14 @@ class _WarningCounter(logging.Handler):
             self.count += 1
 
 
+def _dirty_notice_as_info(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a --dirty build may leave navigation stale; under `mkdocs serve --dirty`
+    the plugin keeps generated pages exact, so the notice must not abort a `strict` preview."""
+    if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build"):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
 class CampusPlugin(BasePlugin[CampusConfig]):
     supports_multiple_instances = False
 
@@ -73,6 +81,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if command == "serve":
             self._serve_cache = tempfile.mkdtemp(prefix="campus-serve-cache-")
             self._memo = FileMemo()
+            if dirty:
+                logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice_as_info)
 
     def on_config(self, config):
         timings.reset()
@@ -256,7 +266,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             try:
                 build_search_index(site_dir)
             except (SearchIndexError, OSError) as exc:
-                print(f"Index de recherche : {exc}", file=sys.stderr, flush=True)
+                if generation == self._search_generation:  # else a rebuild changed the site meanwhile
+                    print(f"Index de recherche : {exc}", file=sys.stderr, flush=True)
 
     def on_build_error(self, error):
         logging.getLogger("mkdocs").removeHandler(getattr(self, "_warnings", None) or logging.NullHandler())
