@@ -49,11 +49,12 @@ def _h1(html: str) -> str:
 
 
 class Server:
-    def __init__(self, project: Path, log):
+    def __init__(self, project: Path, log, dirty: bool = False):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = log
-        self.proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
+        self.proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *(["--dirty"] if dirty else []),
+                                      "-f", str(project / "mkdocs.yml"),
                                       "-a", f"127.0.0.1:{self.port}"], cwd=project, stdout=log, stderr=log,
                                      env={**BUILD_ENV, "PYTHONUNBUFFERED": "1"})
 
@@ -83,10 +84,10 @@ class Server:
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, request):
     project = copy_project(FIXTURES / "mini", tmp_path / "project")
     with tempfile.TemporaryFile() as log:
-        server = Server(project, log)
+        server = Server(project, log, dirty=getattr(request, "param", False))
         try:
             server.wait_for(lambda h1: True, timeout=120)
             time.sleep(1)  # let the watcher settle after the first build
@@ -134,3 +135,56 @@ def test_invalid_catalogue_keeps_the_preview_answering(served):
     path.write_text(valid, encoding="utf-8")
     _set_title(project, "Corrigée")
     server.wait_for(lambda h1: h1 == "Corrigée")
+
+
+def _links(server: Server, page: str) -> set[str] | None:
+    """Pages a served page links to (site paths), or None when it is not found."""
+    html = _get(server.url + page)
+    if html is None:
+        return None
+    base = server.url + page
+    from urllib.parse import urljoin
+    return {urljoin(base, a["href"])[len(server.url):] for a in BeautifulSoup(html, "html5lib").find_all("a", href=True)}
+
+
+def _until(check, server: Server, timeout: float = 60) -> None:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        assert server.proc.poll() is None, server.output()[-3000:]
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(server.output()[-3000:])
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["serve", "serve --dirty"], indirect=True)
+def test_preview_follows_added_renamed_deleted_records_and_themes(served):
+    project, server = served
+    catalogue = project / "catalogue"
+    (catalogue / "tools" / "nouvel-outil.yml").write_text(
+        "title: Un nouvel outil\nsummary: Ajouté pendant l'aperçu.\nkind: guide\ncommunities: [codeveloppeurs]\n"
+        "themes: [facilitation]\npublished: 2025-01-02\nsources: [article-campus]\n", encoding="utf-8")
+    # Both ways: the community lists the tool that names it; the listing and the theme show it.
+    _until(lambda: "outils/nouvel-outil/" in (_links(server, "communautes/codeveloppeurs/") or set())
+           and "outils/nouvel-outil/" in (_links(server, "outils/") or set())
+           and "outils/nouvel-outil/" in (_links(server, "thematiques/facilitation/") or set()), server)
+    assert _h1(_get(server.url + "outils/nouvel-outil/")) == "Un nouvel outil"
+
+    trainings = catalogue / "trainings"
+    (trainings / "hostile.yml").rename(trainings / "hostile-renommee.yml")
+    _until(lambda: _get(server.url + "formations/hostile/") is None
+           and "formations/hostile-renommee/" in (_links(server, "formations/") or set())
+           and "formations/hostile/" not in _links(server, "formations/"), server)
+
+    (catalogue / "tools" / "nouvel-outil.yml").unlink()
+    _until(lambda: _get(server.url + "outils/nouvel-outil/") is None
+           and "outils/nouvel-outil/" not in (_links(server, "communautes/codeveloppeurs/") or {"outils/nouvel-outil/"})
+           and "outils/nouvel-outil/" not in (_links(server, "outils/") or {"outils/nouvel-outil/"}), server)
+
+    themes = catalogue / "themes.yml"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("title: Facilitation", "title: Facilitation et animation"),
+                      encoding="utf-8")
+    _until(lambda: (html := _get(server.url + "thematiques/facilitation/")) is not None
+           and _h1(html).startswith("Facilitation et animation")
+           and "Facilitation et animation" in BeautifulSoup(_get(server.url + "communautes/facilitateurs-publics/") or "",
+                                                            "html5lib").get_text(), server)
