@@ -71,7 +71,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self.catalogue = None  # under mkdocs serve: the last valid catalogue
         self._serve_cache: str | None = None
         self._outputs: set[str] = set()  # generated pages' output files of the last build
-        self._search_lock = threading.Lock()
+        self._search_lock = threading.Lock()  # one background index at a time
+        self._site_lock = threading.Lock()  # held by a serve build from on_pre_build to on_post_build
+        self._holding_site = False
         self._search_generation = 0
         self._memo: FileMemo | None = None  # under mkdocs serve: unchanged files are not read again
 
@@ -248,10 +250,12 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             else:
                 self.cache.save(set(self._inputs))
         if self.command == "serve":
-            # The edited page must not wait for the search index: it is rebuilt in the background.
+            # The edited page must not wait for the search index: it is rebuilt in the background,
+            # from a snapshot of the pages, and swapped in between two builds.
             self._search_generation += 1
             threading.Thread(target=self._index_in_background, args=(Path(config.site_dir), self._search_generation),
                              daemon=True).start()
+            self._release_site()
             return
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
@@ -259,17 +263,47 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
 
+    def on_pre_build(self, config):
+        if self.command == "serve":  # no background index touches the site while MkDocs writes it
+            self._site_lock.acquire()
+            self._holding_site = True
+
+    def _release_site(self):
+        if self._holding_site:
+            self._holding_site = False
+            self._site_lock.release()
+
     def _index_in_background(self, site_dir: Path, generation: int):
         with self._search_lock:
             if generation != self._search_generation:
                 return  # a newer build will index its own pages
+            snapshot = Path(tempfile.mkdtemp(prefix="campus-index-", dir=site_dir.parent))
             try:
-                build_search_index(site_dir)
+                with self._site_lock:
+                    if generation != self._search_generation:
+                        return
+                    for page in site_dir.rglob("*.html"):
+                        target = snapshot / page.relative_to(site_dir)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        try:
+                            os.link(page, target)
+                        except OSError:
+                            shutil.copyfile(page, target)
+                build_search_index(snapshot)
+                with self._site_lock:
+                    old = site_dir / ".campus-pagefind-old"
+                    shutil.rmtree(old, ignore_errors=True)
+                    if (site_dir / "pagefind").exists():
+                        os.replace(site_dir / "pagefind", old)
+                    os.replace(snapshot / "pagefind", site_dir / "pagefind")
+                    shutil.rmtree(old, ignore_errors=True)
             except (SearchIndexError, OSError) as exc:
-                if generation == self._search_generation:  # else a rebuild changed the site meanwhile
-                    print(f"Index de recherche : {exc}", file=sys.stderr, flush=True)
+                print(f"Index de recherche : {exc}", file=sys.stderr, flush=True)
+            finally:
+                shutil.rmtree(snapshot, ignore_errors=True)
 
     def on_build_error(self, error):
+        self._release_site()
         logging.getLogger("mkdocs").removeHandler(getattr(self, "_warnings", None) or logging.NullHandler())
         cache = getattr(self, "cache", None)
         if cache is not None:

@@ -188,3 +188,5 @@ def test_preview_follows_added_renamed_deleted_records_and_themes(served):
            and _h1(html).startswith("Facilitation et animation")
            and "Facilitation et animation" in BeautifulSoup(_get(server.url + "communautes/facilitateurs-publics/") or "",
                                                             "html5lib").get_text(), server)
+    # The search index, rebuilt in the background after each build, is served too.
+    _until(lambda: _get(server.url + "pagefind/pagefind-entry.json") is not None, server)
