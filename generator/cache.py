@@ -107,7 +107,6 @@ class PageCache:
         self.folder = Path(folder)
         self.key = key
         self.pages: dict[str, CachedPage] = {}
-        self._written: set[str] = set()
         try:
             manifest = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
             if manifest.get("key") == key:
@@ -140,7 +139,6 @@ class PageCache:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
         self.pages[src_uri] = CachedPage(inputs, meta, tuple(sorted(anchors or ())), name)
-        self._written.add(name)
 
     def save(self, present: set[str]) -> None:
         """Write the manifest for the pages of this build; forget the others and their files."""

@@ -4,7 +4,6 @@ the terminal."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
@@ -143,7 +143,6 @@ def _links(server: Server, page: str) -> set[str] | None:
     if html is None:
         return None
     base = server.url + page
-    from urllib.parse import urljoin
     return {urljoin(base, a["href"])[len(server.url):] for a in BeautifulSoup(html, "html5lib").find_all("a", href=True)}
 
 
