@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -289,7 +290,15 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                             os.link(page, target)
                         except OSError:
                             shutil.copyfile(page, target)
-                build_search_index(snapshot)
+                # In another process, at a lower priority: reading thousands of pages in this
+                # one would hold the interpreter lock while the next edit is being built.
+                indexer = subprocess.run(
+                    [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
+                     "build_search_index(sys.argv[1])", str(snapshot)],
+                    capture_output=True, text=True, preexec_fn=lambda: os.nice(10),
+                    cwd=str(Path(__file__).resolve().parent.parent))
+                if indexer.returncode != 0:
+                    raise SearchIndexError((indexer.stderr.strip().splitlines() or ["échec"])[-1])
                 with self._site_lock:
                     old = site_dir / ".campus-pagefind-old"
                     shutil.rmtree(old, ignore_errors=True)
