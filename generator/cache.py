@@ -140,9 +140,12 @@ class PageCache:
         target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
         self.pages[src_uri] = CachedPage(inputs, meta, tuple(sorted(anchors or ())), name)
 
-    def save(self, present: set[str]) -> None:
-        """Write the manifest for the pages of this build; forget the others and their files."""
+    def save(self, present: set[str], write: bool = True) -> None:
+        """Write the manifest for the pages of this build; forget the others and their files.
+        With write=False (a cache kept in memory by a serving process), only forget them."""
         self.pages = {src: page for src, page in self.pages.items() if src in present}
+        if not write:
+            return
         keep = {page.file for page in self.pages.values()}
         html_dir = self.folder / "html"
         if html_dir.is_dir():

@@ -134,6 +134,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         key = site_key(config_file=Path(config.config_file_path), folders=[Path(config.docs_dir), *theme_dirs],
                        settings={"site_url": config.site_url, "plugin": dict(self.config), "edit_base": self.edit_base,
                                  "catalogue": self.config.catalogue, "command": self.command})
+        previous = getattr(self, "cache", None)
+        if self.command == "serve" and previous is not None and previous.key == key:
+            return previous  # mkdocs serve: the pages of the previous rebuild, already in memory
         return PageCache(self.project / folder, key)
 
     def on_files(self, files, config):
@@ -249,7 +252,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             if self._warnings.count:  # a page that warned must be rendered (and warn) again
                 self.cache.invalidate()
             else:
-                self.cache.save(set(self._inputs))
+                self.cache.save(set(self._inputs), write=self.command != "serve")
         if self.command == "serve":
             # The edited page must not wait for the search index: it is rebuilt in the background,
             # from a snapshot of the pages, and swapped in between two builds.
