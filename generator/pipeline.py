@@ -10,10 +10,12 @@ from .timings import stage
 from .validate import validate_catalogue
 
 
-def read_catalogue(root: Path, base: Path | None = None) -> Catalogue:
-    """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem."""
+def read_catalogue(root: Path, base: Path | None = None, memo=None) -> Catalogue:
+    """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem.
+
+    `memo`: see validate_catalogue (results kept for unchanged files)."""
     with stage("load+validate"):
-        valid, problems = validate_catalogue(root, base)
+        valid, problems = validate_catalogue(root, base, memo)
     if problems:
         raise CatalogueError(problems)
     with stage("model"):

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 
 from . import branding, material_markup, networks, passthrough, timings
+from .cache import ENV_VAR as CACHE_ENV_VAR
+from .cache import CachedPage, FileMemo, PageCache, site_key
+from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
-from .render import SiteRenderer, page_title
+from .render import SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index
+
+log = logging.getLogger("mkdocs.plugins.campus")
+
+# A reused page is laid out by this empty template; its cached output replaces the result.
+REUSED_TEMPLATE = "campus-reused-page.html"
+
 
 class CampusConfig(base.Config):
     catalogue = c.Type(str, default="catalogue")
@@ -38,34 +55,108 @@ class CampusConfig(base.Config):
     network_max_bytes = c.Type(int, default=networks.DEFAULT_MAX_BYTES)
     """Largest export accepted, in bytes."""
     networks = c.ListOfItems(c.SubConfig(networks.NetworkConfig), default=[])  # (the module, then the option)
+    cache_dir = c.Optional(c.Type(str))
+    """Folder keeping each generated page's output for the next build (env CAMPUS_CACHE_DIR
+    overrides; relative to mkdocs.yml). Unset: no cache, except under `mkdocs serve`."""
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        if not record.getMessage().startswith("A 'dirty' build"):  # MkDocs' own notice under --dirty
+            self.count += 1
+
+
+def _dirty_notice_as_info(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a --dirty build may leave navigation stale; under `mkdocs serve --dirty`
+    the plugin keeps generated pages exact, so the notice must not abort a `strict` preview."""
+    if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build"):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 class CampusPlugin(BasePlugin[CampusConfig]):
     supports_multiple_instances = False
 
+    def __init__(self):
+        self.command = "build"
+        self.dirty = False
+        self.catalogue = None  # under mkdocs serve: the last valid catalogue
+        self._serve_cache: str | None = None
+        self._outputs: set[str] = set()  # generated pages' output files of the last build
+        self._search_lock = threading.Lock()  # one background index at a time
+        self._site_lock = threading.Lock()  # held by a serve build from on_pre_build to on_post_build
+        self._holding_site = False
+        self._search_generation = 0
+        self._memo: FileMemo | None = None  # under mkdocs serve: unchanged files are not read again
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
+        self.command, self.dirty = command, dirty
+        if command == "serve":
+            self._serve_cache = tempfile.mkdtemp(prefix="campus-serve-cache-")
+            self._memo = FileMemo()
+            if dirty:
+                logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice_as_info)
+
     def on_config(self, config):
         timings.reset()
         self._raw_html: dict[str, list[str]] = {}
-        project = Path(config.config_file_path).resolve().parent
+        self._reused: dict[str, CachedPage] = {}
+        self._inputs: dict[str, str] = {}
+        self.project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
-        self.catalogue_dir = (project / self.config.catalogue).resolve()
-        gc.unfreeze()  # under mkdocs serve, the previous build's catalogue can be collected again
+        self.catalogue_dir = (self.project / self.config.catalogue).resolve()
+        serving = self.command == "serve"
+        gc.unfreeze()
         try:
-            self.catalogue = read_catalogue(self.catalogue_dir, project)
+            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo)
         except CatalogueError as exc:
-            raise PluginError("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
-                              + "\n" + summary_line(exc.problems)) from None
-        self.networks = networks.load_networks(self.config.networks, project, self.catalogue.themes,
+            message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
+                       + "\n" + summary_line(exc.problems))
+            if not (serving and self.catalogue is not None):
+                raise PluginError(message) from None
+            # mkdocs serve: keep serving the last valid catalogue (an aborted build would leave
+            # every request waiting) and keep the located problems in the terminal, outside
+            # MkDocs' log so that `strict` does not abort the build.
+            print(message + "\nL'aperçu montre la dernière version valide du catalogue.",
+                  file=sys.stderr, flush=True)
+        else:
+            self.catalogue = catalogue
+        finally:
+            if self._memo is not None:
+                self._memo.prune()
+        self.networks = networks.load_networks(self.config.networks, self.project, self.catalogue.themes,
                                                self.config.network_timeout, self.config.network_max_bytes)
-        # The catalogue lives as long as the build: keep its objects out of the garbage collector's
-        # scans (at 10,000 records these scans cost a fifth of the rendering time).
-        gc.freeze()
+        if not serving:
+            # One build: keep the catalogue out of the garbage collector's scans (at 10,000
+            # records they cost a fifth of the rendering). Never under serve: freezing would
+            # also freeze the previous build's garbage, which then piles up at each rebuild.
+            gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
             edit_base = config.repo_url.rstrip("/") + "/edit/main"
         self.edit_base = (edit_base or "").rstrip("/")
+        self._warnings = _WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
+
+    def _page_cache(self, config) -> PageCache | None:
+        folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir or self._serve_cache
+        if not folder or self.networks:  # included networks' records are not in the cache's key
+            return None
+        theme_dirs = [Path(d) for d in config.theme.dirs if Path(d).is_dir() and "site-packages" not in Path(d).parts]
+        key = site_key(config_file=Path(config.config_file_path), folders=[Path(config.docs_dir), *theme_dirs],
+                       settings={"site_url": config.site_url, "plugin": dict(self.config), "edit_base": self.edit_base,
+                                 "catalogue": self.config.catalogue, "command": self.command})
+        previous = getattr(self, "cache", None)
+        if self.command == "serve" and previous is not None and previous.key == key:
+            return previous  # mkdocs serve: the pages of the previous rebuild, already in memory
+        return PageCache(self.project / folder, key)
 
     def on_files(self, files, config):
         # The page templates in theme/campus/ are ours, not static files to publish.
@@ -80,11 +171,30 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                     else SiteRenderer(self.catalogue, site_url=config.site_url))
         written = {f.src_uri: page_title(f.content_string, f.name) for f in files.documentation_pages()
                    if not f.generated_by}
-        for page in networks.site_pages(renderer, self.networks, config.site_name, intro, written):
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=page.text))
+        self.cache = self._page_cache(config)
+        wanted = None
+        if self.cache is not None:
+            with timings.stage("dependencies"):
+                dependencies = Dependencies(self.catalogue, intro, site_map_pages(written))
+
+            def wanted(src_uri: str) -> bool:  # render only the pages whose inputs changed
+                self._inputs[src_uri] = dependencies.page(src_uri)
+                cached = self.cache.get(src_uri, self._inputs[src_uri])
+                if cached is not None:
+                    self._reused[src_uri] = cached
+                return cached is None
+        pages = (networks.site_pages(renderer, self.networks, config.site_name, intro, written) if self.networks
+                 else renderer.all_pages(intro, written, wanted))
+        generated = {page.src_uri: File.generated(config, page.src_uri, content=page.text) for page in pages}
+        for src_uri in self._reused:
+            file = generated[src_uri] = File.generated(config, src_uri, content="")
+            if self.command == "serve" and self.dirty and file.abs_dest_path in self._outputs:
+                file.is_modified = lambda: False  # mkdocs serve --dirty: its output is already there
+        for src_uri in sorted(generated):  # the order of a full build (the sitemap follows it)
+            self._add(files, generated[src_uri])
+        if self.cache is not None:
+            log.info(f"Campus : {len(self._reused)} pages reprises du cache, "
+                     f"{len(generated) - len(self._reused)} pages rendues")
         with timings.stage("exports"):
             data_files = renderer.data_files(config.site_name, networks.included(self.networks))
         for path, content in data_files.items():  # open data and Atom feed
@@ -93,9 +203,32 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files
 
+    @staticmethod
+    def _add(files, file):
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def on_pre_page(self, page, config, files):
+        cached = self._reused.get(page.file.src_uri)
+        if cached is None or page.file.generated_by != "campus":
+            return page
+
+        # A reused page: its front matter and anchors come from the cache, its output in on_post_page.
+        def read_source(config):
+            page.markdown, page.meta = "", {**cached.meta, "template": REUSED_TEMPLATE}
+
+        def render(config, files):
+            page.content, page.toc = "", get_toc([])
+            page.present_anchor_ids, page.links_to_anchors = set(cached.anchors), {}
+
+        page.read_source, page.render = read_source, render
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
         # Generated pages: their HTML blocks skip Markdown (see generator/passthrough.py).
-        if page.file.generated_by != "campus":
+        if page.file.generated_by != "campus" or page.file.src_uri in self._reused:
             return markdown
         text, self._raw_html[page.file.src_uri] = passthrough.protect(markdown)
         return text
@@ -107,6 +240,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= passthrough.anchor_ids(blocks)
         return passthrough.restore(html, blocks)
+
+    def on_env(self, env, config, files):
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({REUSED_TEMPLATE: ""})])
+        return env
 
     def on_page_context(self, context, page, config, nav):
         campus = page.meta.get("campus") or {}
@@ -120,21 +257,104 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return context
 
     def on_post_page(self, output, page, config):
-        return material_markup.tidy_page(output)
+        src_uri = page.file.src_uri
+        cached = self._reused.get(src_uri)
+        if cached is not None:
+            return self.cache.html(cached)
+        output = material_markup.tidy_page(output)
+        if self.cache is not None and src_uri in self._inputs and page.file.generated_by == "campus":
+            self.cache.put(src_uri, self._inputs[src_uri], page.meta, page.present_anchor_ids, output)
+        return output
 
     def on_post_template(self, output_content, template_name, config):
         # 404.html is a theme template, rendered without on_post_page.
         return material_markup.tidy_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
+        generated = {src: File.generated(config, src, content="").abs_dest_path for src in self._inputs} \
+            if self.cache is not None else {}
+        if self.command == "serve" and self.dirty:
+            for stale in self._outputs - set(generated.values()):  # pages of deleted records
+                Path(stale).unlink(missing_ok=True)
+        self._outputs = set(generated.values())
+        logging.getLogger("mkdocs").removeHandler(self._warnings)
+        if self.cache is not None:
+            if self._warnings.count:  # a page that warned must be rendered (and warn) again
+                self.cache.invalidate()
+            else:
+                self.cache.save(set(self._inputs), write=self.command != "serve")
+        if self.command == "serve":
+            # The edited page must not wait for the search index: it is rebuilt in the background,
+            # from a snapshot of the pages, and swapped in between two builds.
+            self._search_generation += 1
+            threading.Thread(target=self._index_in_background, args=(Path(config.site_dir), self._search_generation),
+                             daemon=True).start()
+            self._release_site()
+            return
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
                 build_search_index(Path(config.site_dir))
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
 
+    def on_pre_build(self, config):
+        if self.command == "serve":  # no background index touches the site while MkDocs writes it
+            self._site_lock.acquire()
+            self._holding_site = True
+
+    def _release_site(self):
+        if self._holding_site:
+            self._holding_site = False
+            self._site_lock.release()
+
+    def _index_in_background(self, site_dir: Path, generation: int):
+        with self._search_lock:
+            if generation != self._search_generation:
+                return  # a newer build will index its own pages
+            snapshot = Path(tempfile.mkdtemp(prefix="campus-index-", dir=site_dir.parent))
+            try:
+                with self._site_lock:
+                    if generation != self._search_generation:
+                        return
+                    for page in site_dir.rglob("*.html"):
+                        target = snapshot / page.relative_to(site_dir)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        try:
+                            os.link(page, target)
+                        except OSError:
+                            shutil.copyfile(page, target)
+                # In another process, at a lower priority: reading thousands of pages in this
+                # one would hold the interpreter lock while the next edit is being built.
+                indexer = subprocess.run(
+                    [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
+                     "build_search_index(sys.argv[1])", str(snapshot)],
+                    capture_output=True, text=True, preexec_fn=lambda: os.nice(10),
+                    cwd=str(Path(__file__).resolve().parent.parent))
+                if indexer.returncode != 0:
+                    raise SearchIndexError((indexer.stderr.strip().splitlines() or ["échec"])[-1])
+                with self._site_lock:
+                    old = site_dir / ".campus-pagefind-old"
+                    shutil.rmtree(old, ignore_errors=True)
+                    if (site_dir / "pagefind").exists():
+                        os.replace(site_dir / "pagefind", old)
+                    os.replace(snapshot / "pagefind", site_dir / "pagefind")
+                    shutil.rmtree(old, ignore_errors=True)
+            except (SearchIndexError, OSError) as exc:
+                print(f"Index de recherche : {exc}", file=sys.stderr, flush=True)
+            finally:
+                shutil.rmtree(snapshot, ignore_errors=True)
+
+    def on_build_error(self, error):
+        self._release_site()
+        logging.getLogger("mkdocs").removeHandler(getattr(self, "_warnings", None) or logging.NullHandler())
+        cache = getattr(self, "cache", None)
+        if cache is not None:
+            cache.invalidate()
+
     def on_shutdown(self):
         timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py
+        if self._serve_cache:
+            shutil.rmtree(self._serve_cache, ignore_errors=True)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.catalogue_dir))

@@ -70,9 +70,11 @@ class SiteRenderer:
         body = self.env.get_template(template).render(**context)
         return GeneratedPage(src_uri, _front_matter(meta) + body)
 
-    def record_pages(self) -> list[GeneratedPage]:
+    def record_pages(self, wanted=None) -> list[GeneratedPage]:
         pages = []
         for entry in self.catalogue.entries:
+            if wanted is not None and not wanted(f"{entry.type_info.section}/{entry.id}.md"):
+                continue
             page = self.presenter.record_page(entry)
             meta = {"title": _meta_text(f"{entry.title} — {entry.type_info.label}"),
                     "description": _meta_text(entry.record.summary),
@@ -82,9 +84,11 @@ class SiteRenderer:
                                     meta, page=page))
         return pages
 
-    def listing_pages(self) -> list[GeneratedPage]:
+    def listing_pages(self, wanted=None) -> list[GeneratedPage]:
         pages = []
         for info in r.RECORD_TYPES.values():
+            if wanted is not None and not wanted(f"{info.section}/index.md"):
+                continue
             listing = self.presenter.listing_page(info.name)
             meta = {"title": info.plural,
                     "description": f"{listing['count_text'].capitalize()} du campus.",
@@ -92,14 +96,18 @@ class SiteRenderer:
             pages.append(self._page(f"{info.section}/index.md", "listing.md.jinja", meta, listing=listing))
         return pages
 
-    def theme_pages(self) -> list[GeneratedPage]:
+    def theme_pages(self, wanted=None) -> list[GeneratedPage]:
         pages = []
         for theme_id in sorted(self.catalogue.themes):
+            if wanted is not None and not wanted(f"thematiques/{theme_id}.md"):
+                continue
             theme = self.presenter.theme_page(theme_id)
             meta = {"title": _meta_text(f"{theme['title']} — Thématique"),
                     "description": _meta_text(f"Toutes les ressources du campus sur la thématique « {theme['title']} »."),
                     "campus": {"theme": theme_id}}
             pages.append(self._page(f"thematiques/{theme_id}.md", "theme.md.jinja", meta, theme=theme))
+        if wanted is not None and not wanted("thematiques/index.md"):
+            return pages
         index = self.presenter.themes_index()
         pages.append(self._page("thematiques/index.md", "themes.md.jinja",
                                 {"title": "Thématiques",
@@ -152,20 +160,37 @@ class SiteRenderer:
         files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
         return files
 
-    def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None) -> list[GeneratedPage]:
-        """Every generated page. `written_pages` maps hand-written pages' paths to their titles."""
+    def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None,
+                  wanted=None) -> list[GeneratedPage]:
+        """Every generated page. `written_pages` maps hand-written pages' paths to their titles.
+
+        With `wanted` (a predicate on a page's path), only the pages it accepts are rendered: an
+        incremental build passes the pages whose inputs changed (generator/dependencies.py)."""
+        def want(src_uri: str) -> bool:
+            return wanted is None or wanted(src_uri)
+
         with stage("render"):
-            pages = self.record_pages() + self.listing_pages() + self.theme_pages()
-            pages.append(self.home_page(intro_markdown))
-            pages.append(self._page("champs-des-fiches.md", "fields.md.jinja",
-                                    {"title": "Champs des fiches", "description":
-                                     "Les champs de chaque type de fiche du catalogue, pour les éditeurs."},
-                                    tables=field_tables()))
-            pages += self.open_data_pages()
-            pages.append(self.site_map({k: v for k, v in {**(written_pages or {}), "donnees.md": "Données ouvertes",
-                                                          "nouveautes.md": "Nouveautés"}.items() if k != "index.md"}))
-            pages.append(self.search_page())
+            pages = self.record_pages(wanted) + self.listing_pages(wanted) + self.theme_pages(wanted)
+            pages = [p for p in pages if want(p.src_uri)]  # the themes index comes with theme_pages
+            if want("index.md"):
+                pages.append(self.home_page(intro_markdown))
+            if want("champs-des-fiches.md"):
+                pages.append(self._page("champs-des-fiches.md", "fields.md.jinja",
+                                        {"title": "Champs des fiches", "description":
+                                         "Les champs de chaque type de fiche du catalogue, pour les éditeurs."},
+                                        tables=field_tables()))
+            pages += [p for p in self.open_data_pages() if want(p.src_uri)]
+            if want("plan-du-site.md"):
+                pages.append(self.site_map(site_map_pages(written_pages)))
+            if want("recherche.md"):
+                pages.append(self.search_page())
             return sorted(pages, key=lambda p: p.src_uri)
+
+
+def site_map_pages(written_pages: dict[str, str] | None) -> dict[str, str]:
+    """The hand-written (and hand-like generated) pages the site map lists: path -> title."""
+    return {k: v for k, v in {**(written_pages or {}), "donnees.md": "Données ouvertes",
+                              "nouveautes.md": "Nouveautés"}.items() if k != "index.md"}
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -212,4 +237,4 @@ def write_pages(pages: list[GeneratedPage], out_dir: Path) -> None:
         target.write_text(page.text, encoding="utf-8")
 
 
-__all__ = ["GeneratedPage", "SiteRenderer", "write_pages", "split_front_matter", "render_markdown"]
+__all__ = ["GeneratedPage", "SiteRenderer", "write_pages", "split_front_matter", "render_markdown", "site_map_pages"]

@@ -368,11 +368,14 @@ def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
             yield from _references(item, loc + (index,))
 
 
-def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatalogue, list[Problem]]:
+def validate_catalogue(root: Path, base: Path | None = None, memo=None) -> tuple[ValidCatalogue, list[Problem]]:
     """Load and validate every file under `root` (the catalogue folder).
 
     Paths in problems are shown relative to `base` (default: the folder holding `root`).
+    `memo(path, key, compute)`, when given, may return a previous result for an unchanged file
+    (generator/cache.py FileMemo, under `mkdocs serve`).
     """
+    remember = memo or (lambda path, key, compute: compute())
     base = base or root.parent
     problems: list[Problem] = []
     result = ValidCatalogue()
@@ -395,7 +398,7 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
                                     f"renommez-le en {slugify(record_id) or 'fiche'}.yml : lettres minuscules "
                                     "sans accent, chiffres et tirets"))
             continue
-        doc, found = load_file(path, display)
+        doc, found = remember(path, ("load", display), lambda: load_file(path, display))
         problems.extend(found)
         if doc is None:
             unreadable.add(record_id)
@@ -410,7 +413,8 @@ def validate_catalogue(root: Path, base: Path | None = None) -> tuple[ValidCatal
                                     "renommez l'un des deux fichiers"))
             continue
         seen[record_id] = display
-        record, found = validate_mapping(doc, record_type.model)
+        record, found = remember(path, ("validate", display, type_name),
+                                 lambda: validate_mapping(doc, record_type.model))
         problems.extend(found)
         duplicates = _duplicate_items(doc)
         problems.extend(duplicates)

@@ -1,0 +1,85 @@
+"""What each generated page shows: a fingerprint of its inputs, computed without rendering it.
+
+A page's fingerprint changes whenever something it shows may change: a record page depends on
+its record, on the records it links to and is linked from (their cards), on its related
+resources and on the reference lists (theme titles, organisation names, sources); a listing on
+every record of its type; a theme page on the records of that theme; the home page on its
+introduction, the counts and the latest additions; the site map on every record's title; the
+news page on the latest changes. Pages this map does not know depend on the whole catalogue, so
+a page added to the renderer without a declared dependency is never wrongly reused.
+
+Site-wide inputs (templates, code, mkdocs.yml, installed packages) are not here: they key the
+whole cache (generator/cache.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import records as r
+from .feed import NEWS_LIMIT
+from .model import Catalogue, Entry
+
+HOME_LATEST = 8  # as Presenter.home_page shows
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, separators=(",", ":"),
+                                     default=str).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def record_digest(entry: Entry) -> str:
+    """Identity of what a record says: its id, type, file and every field's value."""
+    return _digest(entry.id, entry.type, entry.path, entry.record.model_dump_json())
+
+
+class Dependencies:
+    """Fingerprints of the generated pages of one catalogue (path in the docs tree -> hex digest)."""
+
+    def __init__(self, catalogue: Catalogue, intro: str = "", written_pages: dict[str, str] | None = None):
+        self.catalogue = catalogue
+        self.records = {e.id: record_digest(e) for e in catalogue.entries}
+        self.references = _digest(
+            [[k, v.model_dump_json()] for k, v in sorted(catalogue.themes.items())],
+            [[k, v.model_dump_json()] for k, v in sorted(catalogue.organisations.items())],
+            [[k, v.model_dump_json()] for k, v in sorted(catalogue.sources.items())])
+        self.intro = intro
+        self.written = dict(sorted((written_pages or {}).items()))
+        self.whole = _digest(self.references, sorted(self.records.items()), intro, self.written)
+        self._pages = self._map()
+
+    def _ids(self, entries) -> list[list[str]]:
+        return [[e.id, self.records[e.id]] for e in entries]
+
+    def _map(self) -> dict[str, str]:
+        cat = self.catalogue
+        pages: dict[str, str] = {}
+        for e in cat.entries:
+            pages[f"{e.type_info.section}/{e.id}.md"] = _digest(
+                "record", self.records[e.id], self.references,
+                [[name, self._ids(items)] for name, items in sorted(e.links.items())], self._ids(e.related))
+        for info in r.RECORD_TYPES.values():
+            pages[f"{info.section}/index.md"] = _digest("listing", info.name, self.references,
+                                                        self._ids(cat.of_type(info.name)))
+        for theme_id in sorted(cat.themes):
+            pages[f"thematiques/{theme_id}.md"] = _digest("theme", theme_id, self.references,
+                                                          self._ids(cat.by_theme.get(theme_id, [])))
+        counts = {t: len(cat.by_theme.get(t, [])) for t in sorted(cat.themes)}
+        type_counts = {info.name: len(cat.of_type(info.name)) for info in r.RECORD_TYPES.values()}
+        pages["thematiques/index.md"] = _digest("themes", self.references, counts)
+        pages["index.md"] = _digest("home", self.intro, self.references, counts, type_counts,
+                                    self._ids(cat.latest(HOME_LATEST)))
+        pages["nouveautes.md"] = _digest("news", self._ids(cat.latest(NEWS_LIMIT)))
+        pages["plan-du-site.md"] = _digest("site-map", self.written, self.references,
+                                           [[e.id, e.type, e.title] for e in cat.entries])
+        pages["recherche.md"] = _digest("search")
+        pages["champs-des-fiches.md"] = _digest("fields")
+        return pages
+
+    def page(self, src_uri: str) -> str:
+        """Fingerprint of a generated page; unknown pages depend on everything."""
+        return self._pages.get(src_uri) or _digest("page", src_uri, self.whole)
+
+
+__all__ = ["Dependencies", "record_digest"]
