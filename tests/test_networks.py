@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import functools
+import gzip
 import io
 import json
 import re
@@ -18,10 +19,10 @@ from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import cbor2
 import pytest
 
 from conftest import FIXTURES, build_site, parse
-from generator.search import _read_chunk
 
 CAMPUS = [sys.executable, "-m", "generator.cli"]
 SECTIONS = {"communautes": "community", "formations": "training", "outils": "tool", "interventions": "intervention"}
@@ -121,6 +122,13 @@ def record_pages(out: Path) -> dict[str, Path]:
 
 def listing_cards(out: Path) -> int:
     return sum(len(parse(out / section / "index.html").select("li.campus-card")) for section in SECTIONS)
+
+
+def _read_chunk(path: Path):
+    """A chunk of Pagefind's index as data: gzip, then Pagefind's signature, then CBOR."""
+    raw = gzip.decompress(path.read_bytes())
+    assert raw.startswith(b"pagefind_dcd"), path
+    return cbor2.loads(raw[len(b"pagefind_dcd"):])
 
 
 def search_filter(out: Path, name: str) -> dict[str, int]:
