@@ -66,7 +66,7 @@ test: install browser java npm
 	$(BIN)/python -m pytest
 
 serve: install npm
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 check: install
 	$(BIN)/campus check

@@ -94,15 +94,21 @@ def indexed_part(page: str) -> str | None:
 
 
 def pagefind_binary() -> Path:
-    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one `make npm` installed."""
+    """The Pagefind binary: $PAGEFIND_BINARY_PATH; else the one `make npm` installed into the
+    node_modules/ of the current folder (a site made by `campus init`) or of this repository; else
+    `pagefind_extended` or `pagefind` on the PATH."""
     named = os.environ.get(BINARY_ENV)
     if named:
         return Path(named)
-    found = sorted(_NPM_BINARIES.glob("*/bin/pagefind_extended"))
-    if not found:
-        raise SearchIndexError(f"Pagefind {PAGEFIND_VERSION} est introuvable dans node_modules/ : "
-                               "lancez `make npm` (ou donnez son chemin dans PAGEFIND_BINARY_PATH).")
-    return found[0]
+    for npm_binaries in (Path.cwd() / "node_modules" / "@pagefind", _NPM_BINARIES):
+        found = sorted(npm_binaries.glob("*/bin/pagefind_extended"))
+        if found:
+            return found[0]
+    on_path = shutil.which("pagefind_extended") or shutil.which("pagefind")
+    if on_path:
+        return Path(on_path)
+    raise SearchIndexError(f"Pagefind {PAGEFIND_VERSION} est introuvable (node_modules/ ou PATH) : "
+                           "lancez `make npm` (ou donnez son chemin dans PAGEFIND_BINARY_PATH).")
 
 
 def build_search_index(site_dir: Path) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_ENV, FIXTURES, ROOT, build_site
+from generator.search import pagefind_binary
 
 STANDALONE_CONFIG = """\
 site_name: Campus de test
@@ -63,6 +64,9 @@ def installed(wheel, tmp_path_factory) -> dict:
                         str(wheel)], check=True)
     env = {k: v for k, v in BUILD_ENV.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv / 'bin'}:{env.get('PATH', '')}"
+    # Pagefind is a program from npm (a new site's `make npm` installs it into its node_modules/):
+    # here the one this repository's lock installed, named as a network would name its own.
+    env["PAGEFIND_BINARY_PATH"] = str(pagefind_binary())
     return {"python": python, "target": target, "env": env, "venv": venv}
 
 
