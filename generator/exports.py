@@ -13,6 +13,7 @@ import json
 import os
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -359,20 +360,28 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
-def site_url_from_config(config_path: Path) -> str | None:
-    """`site_url` of an mkdocs.yml (following `INHERIT`), so `campus export` matches the site."""
+def mkdocs_configs(config_path: Path) -> Iterator[dict]:
+    """The mappings of an mkdocs.yml and of the files it `INHERIT`s, nearest first (MkDocs reports
+    a broken configuration itself: reading stops there)."""
     seen = set()
     while config_path.is_file() and config_path.resolve() not in seen:
         seen.add(config_path.resolve())
         try:
             data = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
         except (yaml.YAMLError, OSError, UnicodeDecodeError):
-            return None  # MkDocs reports a broken configuration; exports then use site paths
+            return
         if not isinstance(data, dict):
-            return None
+            return
+        yield data
+        if not data.get("INHERIT"):
+            return
+        config_path = config_path.parent / data["INHERIT"]
+
+
+def site_url_from_config(config_path: Path) -> str | None:
+    """`site_url` of an mkdocs.yml (following `INHERIT`), so `campus export` matches the site
+    (None: exports then use site paths)."""
+    for data in mkdocs_configs(config_path):
         if data.get("site_url"):
             return str(data["site_url"])
-        if not data.get("INHERIT"):
-            break
-        config_path = (config_path.parent / data["INHERIT"])
     return None

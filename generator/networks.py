@@ -527,17 +527,8 @@ def included(networks: list[Network]) -> list[dict]:
 def networks_from_config(config_path: Path) -> list[dict]:
     """The `networks` option of the campus plugin in an mkdocs.yml (following INHERIT), as
     campus.json lists them, so `campus export` writes the bytes the site publishes."""
-    import yaml
-    from .exports import _ConfigLoader
-    seen = set()
-    while config_path.is_file() and config_path.resolve() not in seen:
-        seen.add(config_path.resolve())
-        try:
-            data = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-        except (yaml.YAMLError, OSError, UnicodeDecodeError):
-            return []
-        if not isinstance(data, dict):
-            return []
+    from .exports import mkdocs_configs
+    for data in mkdocs_configs(config_path):
         for plugin in data.get("plugins") or []:
             if isinstance(plugin, dict) and isinstance(plugin.get("campus"), dict):
                 found, names = [], set()
@@ -548,7 +539,4 @@ def networks_from_config(config_path: Path) -> list[dict]:
                             names.add(slug)
                             found.append({"name": item["name"], "url": item["url"]})
                 return found
-        if not data.get("INHERIT"):
-            break
-        config_path = config_path.parent / data["INHERIT"]
     return []

@@ -17,6 +17,22 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 BUILD_ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1733788800", "NO_MKDOCS_2_WARNING": "1"}
 
 
+@pytest.fixture
+def catalogue(tmp_path) -> Path:
+    """A valid copy of the mini fixture's catalogue that a test may break."""
+    root = tmp_path / "catalogue"
+    shutil.copytree(FIXTURES / "mini" / "catalogue", root)
+    return root
+
+
+def check(root: Path, capsys, *extra: str) -> tuple[int, list[str]]:
+    """`campus check ROOT [extra]` in this process: its exit code and the lines it printed."""
+    from generator.cli import main
+    code = main(["check", str(root), *extra])
+    out = capsys.readouterr().out
+    return code, out.strip().splitlines()
+
+
 def build_site(config: Path, out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of a config into `out`; returns the finished process."""
     return subprocess.run([*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(out)],

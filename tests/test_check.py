@@ -12,24 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, check
 from generator.cli import main
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = FIXTURES / "bad"
-
-
-@pytest.fixture
-def catalogue(tmp_path) -> Path:
-    """A valid copy of the fixture catalogue that a test may break."""
-    root = tmp_path / "catalogue"
-    shutil.copytree(FIXTURES / "mini" / "catalogue", root)
-    return root
-
-
-def check(root: Path, capsys, *extra: str) -> tuple[int, list[str]]:
-    code = main(["check", str(root), *extra])
-    out = capsys.readouterr().out
-    return code, out.strip().splitlines()
 
 
 def test_valid_fixture_passes(catalogue, capsys):

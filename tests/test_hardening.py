@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, copy_project, parse
+from conftest import FIXTURES, check, copy_project, parse
 from generator.cli import main
 from generator.exports import FORMULA_PREFIXES
 from generator.feed import atom_feed
@@ -32,19 +32,6 @@ HARD = FIXTURES / "hardening"
 LINE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>[1-9][0-9]*):(?P<column>[1-9][0-9]*): (?P<message>\S.*)$")
 # What no printed line and no output may hold raw.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
-
-
-@pytest.fixture
-def catalogue(tmp_path) -> Path:
-    root = tmp_path / "catalogue"
-    shutil.copytree(FIXTURES / "mini" / "catalogue", root)
-    return root
-
-
-def check(root: Path, capsys, *extra: str) -> tuple[int, list[str]]:
-    code = main(["check", str(root), *extra])
-    out = capsys.readouterr().out
-    return code, out.strip().splitlines()
 
 
 def editor_lines(path: Path) -> list[str]:

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 

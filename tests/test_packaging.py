@@ -4,7 +4,6 @@ and a site builds from it in a folder outside the repository, with the repositor
 from __future__ import annotations
 
 import filecmp
-import os
 import shutil
 import subprocess
 import sys
