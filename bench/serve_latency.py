@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dirty", action="store_true", help="run mkdocs serve --dirty")
     parser.add_argument("--workdir", type=Path, help="where to generate the projects (default: a temporary folder)")
     args = parser.parse_args(argv)
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for n in (int(x) for x in args.records.split(",")):
         with tempfile.TemporaryDirectory(prefix="campus-serve-", dir=args.workdir) as workdir:
