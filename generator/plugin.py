@@ -27,7 +27,7 @@ from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import SiteRenderer, page_title, site_map_pages
-from .search import SearchIndexError, build_search_index
+from .search import SearchIndexError, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
 
@@ -60,20 +60,23 @@ class CampusConfig(base.Config):
     overrides; relative to mkdocs.yml). Unset: no cache, except under `mkdocs serve`."""
 
 
+_DIRTY_NOTICE = "A 'dirty' build"  # how MkDocs' warning about --dirty builds begins
+
+
 class _WarningCounter(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.count = 0
 
     def emit(self, record):
-        if not record.getMessage().startswith("A 'dirty' build"):  # MkDocs' own notice under --dirty
+        if not record.getMessage().startswith(_DIRTY_NOTICE):  # MkDocs' own notice under --dirty
             self.count += 1
 
 
 def _dirty_notice_as_info(record: logging.LogRecord) -> bool:
     """MkDocs warns that a --dirty build may leave navigation stale; under `mkdocs serve --dirty`
     the plugin keeps generated pages exact, so the notice must not abort a `strict` preview."""
-    if record.levelno == logging.WARNING and record.getMessage().startswith("A 'dirty' build"):
+    if record.levelno == logging.WARNING and record.getMessage().startswith(_DIRTY_NOTICE):
         record.levelno, record.levelname = logging.INFO, "INFO"
     return True
 
@@ -107,6 +110,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._raw_html: dict[str, list[str]] = {}
         self._reused: dict[str, CachedPage] = {}
         self._inputs: dict[str, str] = {}
+        self._outputs_now: set[str] = set()
         self.project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
@@ -192,6 +196,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 file.is_modified = lambda: False  # mkdocs serve --dirty: its output is already there
         for src_uri in sorted(generated):  # the order of a full build (the sitemap follows it)
             self._add(files, generated[src_uri])
+        self._outputs_now = {file.abs_dest_path for file in generated.values()} if self.cache is not None else set()
         if self.cache is not None:
             log.info(f"Campus : {len(self._reused)} pages reprises du cache, "
                      f"{len(generated) - len(self._reused)} pages rendues")
@@ -251,9 +256,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if entry is not None:
             # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
             page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
-        elif isinstance(campus, dict) and networks.original_page(self.networks, campus.get("id", "")):
-            page.canonical_url = networks.original_page(self.networks, campus["id"])  # an included network's
-            page.edit_url = None
+        elif isinstance(campus, dict):
+            original = networks.original_page(self.networks, campus.get("id", ""))
+            if original:  # a record of an included network
+                page.canonical_url, page.edit_url = original, None
         return context
 
     def on_post_page(self, output, page, config):
@@ -271,12 +277,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return material_markup.tidy_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
-        generated = {src: File.generated(config, src, content="").abs_dest_path for src in self._inputs} \
-            if self.cache is not None else {}
         if self.command == "serve" and self.dirty:
-            for stale in self._outputs - set(generated.values()):  # pages of deleted records
+            for stale in self._outputs - self._outputs_now:  # pages of deleted records
                 Path(stale).unlink(missing_ok=True)
-        self._outputs = set(generated.values())
+        self._outputs = self._outputs_now
         logging.getLogger("mkdocs").removeHandler(self._warnings)
         if self.cache is not None:
             if self._warnings.count:  # a page that warned must be rendered (and warn) again
@@ -293,7 +297,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             return
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
-                build_search_index(Path(config.site_dir))
+                build_search_index(Path(config.site_dir), pagefind_binary(self.project))
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
 
@@ -327,7 +331,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 # one would hold the interpreter lock while the next edit is being built.
                 indexer = subprocess.run(
                     [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
-                     "build_search_index(sys.argv[1])", str(snapshot)],
+                     "build_search_index(sys.argv[1], sys.argv[2])", str(snapshot), str(pagefind_binary(self.project))],
                     capture_output=True, text=True, preexec_fn=lambda: os.nice(10),
                     cwd=str(Path(__file__).resolve().parent.parent))
                 if indexer.returncode != 0:

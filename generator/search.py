@@ -40,7 +40,6 @@ BINARY_ENV = "PAGEFIND_BINARY_PATH"
 _NPM_BINARIES = Path(__file__).resolve().parent.parent / "node_modules" / "@pagefind"
 LANGUAGE = "fr"
 _APOSTROPHE_CHARS = "\u2019\u02bc"
-_APOSTROPHES = str.maketrans({c: "'" for c in _APOSTROPHE_CHARS})
 
 
 class SearchIndexError(RuntimeError):
@@ -93,14 +92,15 @@ def indexed_part(page: str) -> str | None:
             + page[start:end] + "</body></html>")
 
 
-def pagefind_binary() -> Path:
+def pagefind_binary(project: Path | None = None) -> Path:
     """The Pagefind binary: $PAGEFIND_BINARY_PATH; else the one `make npm` installed into the
-    node_modules/ of the current folder (a site made by `campus init`) or of this repository; else
-    `pagefind_extended` or `pagefind` on the PATH."""
+    node_modules/ of the site's folder (`project`, where mkdocs.yml is: a site made by
+    `campus init`) or of this repository; else `pagefind_extended` or `pagefind` on the PATH."""
     named = os.environ.get(BINARY_ENV)
     if named:
         return Path(named)
-    for npm_binaries in (Path.cwd() / "node_modules" / "@pagefind", _NPM_BINARIES):
+    folders = ([Path(project) / "node_modules" / "@pagefind"] if project else []) + [_NPM_BINARIES]
+    for npm_binaries in folders:
         found = sorted(npm_binaries.glob("*/bin/pagefind_extended"))
         if found:
             return found[0]
@@ -111,11 +111,12 @@ def pagefind_binary() -> Path:
                            "lancez `make npm` (ou donnez son chemin dans PAGEFIND_BINARY_PATH).")
 
 
-def build_search_index(site_dir: Path) -> Path:
-    """(Re)build the Pagefind bundle of a built site into site_dir/pagefind; returns that folder."""
+def build_search_index(site_dir: Path, binary: Path | None = None) -> Path:
+    """(Re)build the Pagefind bundle of a built site into site_dir/pagefind with `binary` (default:
+    `pagefind_binary()`); returns that folder."""
     site_dir = Path(site_dir).resolve()
     out = site_dir / OUTPUT
-    binary = pagefind_binary()
+    binary = binary or pagefind_binary()
     with timings.stage("search.read"):
         shutil.rmtree(out, ignore_errors=True)
     with timings.stage("search.pagefind"), tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:

@@ -132,3 +132,15 @@ def test_installed_campus_init_then_build(installed, tmp_path):
                            capture_output=True, text=True, env=env, cwd=tmp_path / "reseau")
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "reseau/site/index.html").is_file()
+
+
+def test_a_site_finds_pagefind_in_its_own_node_modules(tmp_path, monkeypatch):
+    """A site made by `campus init` installs Pagefind into its own node_modules/ (`make npm`): the
+    build looks there first, wherever it is run from, before this repository's copy and the PATH."""
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    own = tmp_path / "site" / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
+    own.parent.mkdir(parents=True)
+    own.write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    assert pagefind_binary(tmp_path / "site") == own
+    assert pagefind_binary() != own  # without the site's folder: this repository's (or the PATH's)
