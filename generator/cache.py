@@ -22,12 +22,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .mkdocs_config import config_chain
+
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
 ENV_VAR = "CAMPUS_CACHE_DIR"
 MANIFEST = "manifest.json"
 _NOT_OUTPUT = {ENV_VAR, "CAMPUS_TIMINGS"}  # variables that change no page (any other CAMPUS_* keys the cache)
 _ENV_TAG = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
-_INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", re.M)
 
 
 def _hash_tree(hasher, folder: Path) -> None:
@@ -41,13 +42,7 @@ def _hash_tree(hasher, folder: Path) -> None:
 
 def config_files(config_file: Path) -> list[Path]:
     """mkdocs.yml and the files it INHERITs from, in order."""
-    files: list[Path] = []
-    current: Path | None = config_file.resolve()
-    while current is not None and current not in files and current.is_file():
-        files.append(current)
-        match = _INHERIT.search(current.read_text(encoding="utf-8", errors="replace"))
-        current = (current.parent / match.group(1)).resolve() if match else None
-    return files
+    return [path for path, _data in config_chain(config_file)]
 
 
 def _name(path: Path, project: Path) -> str:

@@ -10,18 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import types
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-import yaml
 from pydantic import BaseModel
 
 from . import records as r
+from .mkdocs_config import config_chain
 from .model import FORWARD, Catalogue, Entry
 from .present import french_date
 from .schema import SCHEMA_DIALECT, all_schemas
@@ -343,45 +341,10 @@ def write_exports(catalogue: Catalogue, out_dir: Path, site_url: str | None = No
     return written
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml's `!ENV [NAME, default]` without importing MkDocs."""
-
-
-def _env_tag(loader, node):
-    if isinstance(node, yaml.SequenceNode):
-        *names, default = [loader.construct_scalar(n) for n in node.value]
-    else:
-        names, default = [loader.construct_scalar(node)], None
-    return next((os.environ[n] for n in names if n in os.environ), default)
-
-
-_ConfigLoader.add_constructor("!ENV", _env_tag)
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
-def mkdocs_configs(config_path: Path) -> Iterator[dict]:
-    """The mappings of an mkdocs.yml and of the files it `INHERIT`s, nearest first (MkDocs reports
-    a broken configuration itself: reading stops there)."""
-    seen = set()
-    while config_path.is_file() and config_path.resolve() not in seen:
-        seen.add(config_path.resolve())
-        try:
-            data = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-        except (yaml.YAMLError, OSError, UnicodeDecodeError):
-            return
-        if not isinstance(data, dict):
-            return
-        yield data
-        if not data.get("INHERIT"):
-            return
-        config_path = config_path.parent / data["INHERIT"]
-
-
 def site_url_from_config(config_path: Path) -> str | None:
     """`site_url` of an mkdocs.yml (following `INHERIT`), so `campus export` matches the site
     (None: exports then use site paths)."""
-    for data in mkdocs_configs(config_path):
+    for _path, data in config_chain(config_path):
         if data.get("site_url"):
             return str(data["site_url"])
     return None

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import records as r
 from .exports import FORMAT_VERSION
+from .mkdocs_config import config_chain
 from .model import Catalogue, build_catalogue
 from .present import Presenter
 from .validate import REFERENCE_FIELDS, Located, ValidCatalogue, slugify
@@ -527,8 +528,7 @@ def included(networks: list[Network]) -> list[dict]:
 def networks_from_config(config_path: Path) -> list[dict]:
     """The `networks` option of the campus plugin in an mkdocs.yml (following INHERIT), as
     campus.json lists them, so `campus export` writes the bytes the site publishes."""
-    from .exports import mkdocs_configs
-    for data in mkdocs_configs(config_path):
+    for _path, data in config_chain(config_path):
         for plugin in data.get("plugins") or []:
             if isinstance(plugin, dict) and isinstance(plugin.get("campus"), dict):
                 found, names = [], set()
