@@ -54,7 +54,6 @@ def _markdown_html(text: str) -> str:
 
 # Characters HTML (and XML 1.0) cannot carry: C0/C1 controls but tab and newlines, lone surrogates,
 # noncharacters. Validation refuses them; whatever gets through is replaced, never written raw.
-# Characters an HTML or XML document cannot hold (controls, lone surrogates, noncharacters).
 UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
