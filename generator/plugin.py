@@ -297,9 +297,15 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             return
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
-                build_search_index(Path(config.site_dir), pagefind_binary(self.project))
+                build_search_index(Path(config.site_dir), pagefind_binary(self.project), self._search_cache())
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
+
+    def _search_cache(self) -> Path | None:
+        """Where the search index's parts are kept between builds (generator/search.py), beside
+        the pages' cache: a part whose pages did not change is not indexed again."""
+        folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir or self._serve_cache
+        return self.project / folder / "search" if folder else None
 
     def on_pre_build(self, config):
         if self.command == "serve":  # no background index touches the site while MkDocs writes it
@@ -331,7 +337,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 # one would hold the interpreter lock while the next edit is being built.
                 indexer = subprocess.run(
                     [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
-                     "build_search_index(sys.argv[1], sys.argv[2])", str(snapshot), str(pagefind_binary(self.project))],
+                     "build_search_index(sys.argv[1], sys.argv[2], sys.argv[3])", str(snapshot),
+                     str(pagefind_binary(self.project)), str(self._search_cache())],
                     capture_output=True, text=True, preexec_fn=lambda: os.nice(10),
                     cwd=str(Path(__file__).resolve().parent.parent))
                 if indexer.returncode != 0:

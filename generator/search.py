@@ -4,27 +4,38 @@
 
 1. it removes `site_dir/pagefind` (Pagefind never clears its output, so stale chunks of
    removed pages would otherwise stay published);
-2. it copies the indexed part of each HTML page into a scratch folder with the typographic
-   apostrophe (U+2019) replaced by a straight one: Pagefind splits words on "'" but not on
-   "’", so "l’école" would be one unsearchable word. The published pages keep their
+2. it splits the pages into parts of at most PAGES_PER_PART pages, by a hash of each page's
+   path (one part for most sites): Pagefind holds a whole index in memory (1.6 GB for 10,000
+   pages), so a large site is indexed part after part, and the browser merges the parts
+   (Pagefind's `mergeIndex`, in theme/assets/campus-search.js, which reads their folders from
+   `pagefind/campus-parts.json`);
+3. for each part, it copies the indexed part of each HTML page into a scratch folder with the
+   typographic apostrophe (U+2019) replaced by a straight one: Pagefind splits words on "'" but
+   not on "’", so "l’école" would be one unsearchable word. The published pages keep their
    typography; only what is indexed changes (excerpts show a straight apostrophe);
-3. it runs Pagefind's own binary (1.6.0, from the npm package pinned in package-lock.json,
+4. it runs Pagefind's own binary (1.6.0, from the npm package pinned in package-lock.json,
    installed by `make npm`; PAGEFIND_BINARY_PATH names another one) with
-   `--force-language fr` (French stemming; accents and case are folded by Pagefind);
+   `--force-language fr` (French stemming; accents and case are folded by Pagefind) on that
+   folder: the first part into `pagefind/`, the others into `pagefind/1/`, `pagefind/2/`…
+   without the scripts and WebAssembly the browser takes from the first;
+5. given a cache folder (incremental builds, `mkdocs serve`), a part whose key (the binary, its
+   options and exactly the files Pagefind reads) is in the cache is copied from there instead
+   of being indexed again: one edited page re-indexes one part.
 
-The same site gives the same bundle, byte for byte: Pagefind 1.6.0 writes its filter and meta
-files in a fixed order (Pagefind PRs #1104 and #1124; 1.5.2 did not, and this module used to
-re-encode them), which the tests check by indexing twice.
+The same site gives the same bundle, byte for byte, with or without the cache: Pagefind 1.6.0
+writes its filter and meta files in a fixed order (Pagefind PRs #1104 and #1124; 1.5.2 did not,
+and this module used to re-encode them), which the tests check by indexing twice.
 
 Each step is a stage of `generator.timings` (search.read: reading and copying the pages,
-search.pagefind: the binary, with its clean-up).
+search.pagefind: the binary, with its clean-up, search.reuse: copying cached parts).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import html
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -50,6 +61,7 @@ class SearchIndexError(RuntimeError):
 _IN_TEXT = re.compile(f"[{_APOSTROPHE_CHARS}](?=[^<>]*<)")
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_H1 = re.compile(r"<h1\b([^>]*)>(.*?)</h1>", re.S)
+_MARKER = " data-pagefind-body"  # theme/main.html marks the indexed part of a page
 
 
 def normalise(page: str) -> str:
@@ -71,17 +83,12 @@ def normalise(page: str) -> str:
     return _IN_TEXT.sub("'", page)
 
 
-def _write(target: Path, page: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(normalise(page), encoding="utf-8")
-
-
 def indexed_part(page: str) -> str | None:
     """The part of a built page that Pagefind needs: the element marked data-pagefind-body
     (theme/main.html puts it around the content, inside Material's <article>), in a bare
     document. Pagefind would ignore the rest (header, navigation, footer, scripts), but reading
     and copying it costs time at 10,000 pages. None when the page has no such element."""
-    marker = page.find(" data-pagefind-body")
+    marker = page.find(_MARKER)
     if marker == -1:
         return None
     start = page.rfind("<", 0, marker)
@@ -111,38 +118,206 @@ def pagefind_binary(project: Path | None = None) -> Path:
                            "lancez `make npm` (ou donnez son chemin dans PAGEFIND_BINARY_PATH).")
 
 
-def build_search_index(site_dir: Path, binary: Path | None = None) -> Path:
+# Pagefind's memory grows with the pages it indexes (about 0.17 MB a page with 1.6.0: 1.6 GB for
+# 10,026 pages), so a large site is indexed in parts of at most this many pages, one Pagefind run
+# after the other, and the browser merges them (theme/assets/campus-search.js).
+PAGES_PER_PART = 4000
+PARTS_MANIFEST = "campus-parts.json"  # the folders of the parts merged into the first one
+# What the browser loads from a merged part (it reuses the first part's script and WebAssembly).
+_PART_FILES = ("pagefind-entry.json",)
+_PART_FOLDERS = ("index", "fragment", "filter")
+_PART_STAMP = "campus-part.json"  # in a cached part: the sha256 of each of its files
+_CACHE_FORMAT = 1  # bump when what a part's key covers or the cached layout changes
+_NOT_OPTIONS = {BINARY_ENV}  # PAGEFIND_* variables that change no output
+
+
+def part_of(relative: str, parts: int) -> int:
+    """The part a page belongs to: a hash of its path in the site, so it does not move while the
+    number of parts is unchanged (a page edited, added or removed changes only its own part)."""
+    if parts <= 1:
+        return 0
+    return int.from_bytes(hashlib.sha256(relative.encode("utf-8", "surrogateescape")).digest()[:8], "big") % parts
+
+
+def part_count(pages: int, pages_per_part: int = PAGES_PER_PART) -> int:
+    return max(1, -(-pages // pages_per_part))
+
+
+_BINARY_DIGESTS: dict[tuple, str] = {}
+
+
+def _binary_digest(binary: Path) -> str:
+    st = binary.stat()
+    identity = (str(binary.resolve()), st.st_size, st.st_mtime_ns)
+    if identity not in _BINARY_DIGESTS:
+        _BINARY_DIGESTS[identity] = hashlib.sha256(binary.read_bytes()).hexdigest()
+    return _BINARY_DIGESTS[identity]
+
+
+def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
+    return [str(binary), "--site", str(scratch), "--output-path", str(out), "--force-language", LANGUAGE, "--silent"]
+
+
+def _part_texts(site_dir: Path, pages: list[Path], whole_pages) -> list[tuple[str, str]]:
+    """(path in the site, normalised text) of what Pagefind reads for these pages: each page's
+    indexed part, or the whole pages when no page of the site marks one (`whole_pages()`, asked
+    only when none of these pages does)."""
+    texts, unmarked = [], []
+    for page in pages:
+        source = page.read_text(encoding="utf-8")
+        part = indexed_part(source)
+        if part is None:
+            unmarked.append((page, source))
+        else:
+            texts.append((page.relative_to(site_dir).as_posix(), normalise(part)))
+    if unmarked and not texts and whole_pages():
+        texts = [(page.relative_to(site_dir).as_posix(), normalise(source)) for page, source in unmarked]
+    return texts
+
+
+def _part_key(binary_digest: str, texts: list[tuple[str, str]]) -> str:
+    """Everything a part's Pagefind output depends on: the binary, its options (command line and
+    PAGEFIND_* variables) and exactly the files it reads."""
+    hasher = hashlib.sha256(f"campus-search-part-{_CACHE_FORMAT}\0{binary_digest}\0".encode())
+    options = {"args": _command(Path("pagefind"), Path("site"), Path("out"))[1:],
+               "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PAGEFIND_") and k not in _NOT_OPTIONS}}
+    hasher.update(json.dumps(options, sort_keys=True).encode() + b"\0")
+    for relative, text in texts:
+        data = text.encode("utf-8", "surrogateescape")
+        hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return hasher.hexdigest()
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cached_part(cache_dir: Path | None, key: str) -> Path | None:
+    """The cached output of a part, if it is there and whole (every file's sha256 as stamped)."""
+    if cache_dir is None:
+        return None
+    folder = cache_dir / key
+    try:
+        stamp = json.loads((folder / _PART_STAMP).read_text(encoding="utf-8"))
+        files = _files(folder)
+        files.pop(_PART_STAMP)
+        if sorted(files) != sorted(stamp) or any(
+                hashlib.sha256(path.read_bytes()).hexdigest() != stamp[name] for name, path in files.items()):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return folder
+
+
+def _keep_part(cache_dir: Path, key: str, out: Path) -> None:
+    """Copy a part just indexed into the cache (whole, or not at all)."""
+    target = cache_dir / key
+    if target.exists():
+        shutil.rmtree(target, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=cache_dir))
+    try:
+        stamp = {}
+        for name, path in _files(out).items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, tmp / name)
+            stamp[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        (tmp / _PART_STAMP).write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _place(source: Path, target: Path, primary: bool) -> None:
+    """A part's files into the site: all of the first part's; only the index of the others."""
+    for name, path in _files(source).items():
+        if name == _PART_STAMP:
+            continue
+        if not primary and name not in _PART_FILES and not name.endswith(".pf_meta") \
+                and name.split("/", 1)[0] not in _PART_FOLDERS:
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / name)
+
+
+def _run_pagefind(binary: Path, scratch: Path, out: Path) -> None:
+    try:
+        result = subprocess.run(_command(binary, scratch, out), capture_output=True, text=True, cwd=scratch)
+    except OSError as exc:
+        raise SearchIndexError(f"impossible de lancer Pagefind ({binary}) : {exc}") from None
+    if result.returncode != 0:
+        details = (result.stderr or result.stdout).strip()
+        raise SearchIndexError("Pagefind n'a pas pu indexer le site"
+                               + (f" :\n{details}" if details else f" (code {result.returncode})."))
+
+
+def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Path | None = None,
+                       pages_per_part: int = PAGES_PER_PART) -> Path:
     """(Re)build the Pagefind bundle of a built site into site_dir/pagefind with `binary` (default:
-    `pagefind_binary()`); returns that folder."""
+    `pagefind_binary()`); returns that folder.
+
+    The pages are split into parts of at most `pages_per_part` pages (by a hash of their path),
+    indexed one after the other: the first into site_dir/pagefind, the others into
+    site_dir/pagefind/<n>/, listed in site_dir/pagefind/campus-parts.json for the browser to merge.
+    With `cache_dir`, a part whose key (`_part_key`: the binary, its options, the files it reads)
+    was indexed before is copied from there instead; the bundle is the same, byte for byte."""
     site_dir = Path(site_dir).resolve()
     out = site_dir / OUTPUT
-    binary = binary or pagefind_binary()
+    binary = Path(binary or pagefind_binary())
+    cache_dir = Path(cache_dir).resolve() if cache_dir else None
     with timings.stage("search.read"):
         shutil.rmtree(out, ignore_errors=True)
-    with timings.stage("search.pagefind"), tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
-        scratch_dir = Path(scratch)
+        pages = sorted(site_dir.rglob("*.html"))
+        count = part_count(len(pages), pages_per_part)
+        members: list[list[Path]] = [[] for _ in range(count)]
+        for page in pages:
+            members[part_of(page.relative_to(site_dir).as_posix(), count)].append(page)
+        members = [part for part in members if part] or [[]]
+        binary_digest = _binary_digest(binary) if cache_dir is not None else ""
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    folders: list[str] = []
+    unmarked_site: list[bool] = []
+
+    def whole_pages() -> bool:  # no page of the site marks its indexed part: index whole pages
+        if not unmarked_site:
+            unmarked_site.append(not any(_MARKER in page.read_text(encoding="utf-8") for page in pages))
+        return unmarked_site[0]
+
+    for number, part in enumerate(members):
+        target = out / str(number) if number else out
+        if number:
+            folders.append(f"{number}/")
         with timings.stage("search.read"):
-            pages = sorted(site_dir.rglob("*.html"))
-            unmarked: list[Path] = []
-            for page in pages:
-                part = indexed_part(page.read_text(encoding="utf-8"))
-                if part is None:
-                    unmarked.append(page)
-                else:
-                    _write(scratch_dir / page.relative_to(site_dir), part)
-            if len(unmarked) == len(pages):  # nothing marked: whole pages
-                for page in unmarked:
-                    _write(scratch_dir / page.relative_to(site_dir), page.read_text(encoding="utf-8"))
-        command = [str(binary), "--site", str(scratch_dir), "--output-path", str(out),
-                   "--force-language", LANGUAGE, "--silent"]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, cwd=scratch_dir)
-        except OSError as exc:
-            raise SearchIndexError(f"impossible de lancer Pagefind ({binary}) : {exc}") from None
-        if result.returncode != 0:
-            details = (result.stderr or result.stdout).strip()
-            raise SearchIndexError("Pagefind n'a pas pu indexer le site"
-                                   + (f" :\n{details}" if details else f" (code {result.returncode})."))
+            texts = _part_texts(site_dir, part, whole_pages)
+            key = _part_key(binary_digest, texts) if cache_dir is not None else None
+            cached = _cached_part(cache_dir, key) if key else None
+        if cached is not None:
+            with timings.stage("search.reuse"):
+                _place(cached, target, primary=not number)
+            used.add(key)
+            continue
+        with timings.stage("search.pagefind"), tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
+            scratch_dir = Path(scratch) / "site"
+            with timings.stage("search.read"):
+                for relative, text in texts:
+                    path = scratch_dir / relative
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
+                scratch_dir.mkdir(exist_ok=True)
+                del texts
+            part_out = Path(scratch) / "out"
+            _run_pagefind(binary, scratch_dir, part_out)
+            if key:
+                _keep_part(cache_dir, key, part_out)
+                used.add(key)
+            _place(part_out, target, primary=not number)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / PARTS_MANIFEST).write_text(json.dumps({"parts": folders}) + "\n", encoding="utf-8")
+    if cache_dir is not None:  # forget the parts this build did not use
+        for entry in cache_dir.iterdir():
+            if entry.name not in used:
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
     return out
 
 

@@ -345,3 +345,34 @@ def test_open_data_page_excerpt_reads_as_french_not_column_names(tab, real):
     assert "Chiffres clés" in excerpt
     # No CSV column name (key_figures.label) nor a bare list of a field's values (« about, nearly. »).
     assert not re.search(r"\w[._]\w", excerpt) and "about, nearly." not in excerpt, excerpt
+
+
+# --- an index in parts (a large site's, generator/search.py) --------------------------------
+
+@pytest.fixture(scope="module")
+def split(mini_site, tmp_path_factory):
+    """The mini site with its index in four parts, as a large site's is: the browser merges them."""
+    site = tmp_path_factory.mktemp("split") / "site"
+    shutil.copytree(mini_site, site)
+    build_search_index(site, pages_per_part=8)
+    served = Served(site)
+    yield served
+    served.close()
+
+
+def _what_a_visitor_sees(page, served, query: str) -> dict:
+    page.goto(served.url(f"recherche/?q={query}&type=Formation&type=Communaut%C3%A9&type=Intervention"))
+    status = wait_for_status(page, f"« {query} »")
+    page.wait_for_function("() => [...document.querySelectorAll('.campus-facet__count')]"
+                           ".every((c) => c.textContent)", timeout=15000)
+    counts = page.eval_on_selector_all("#campus-facets input", """boxes => Object.fromEntries(boxes.map(b =>
+        [b.name + '=' + b.value, document.querySelector(`label[for="${b.id}"] .campus-facet__count`).textContent]))""")
+    return {"status": status, "results": sorted(r["href"] for r in results(page)), "facets": counts}
+
+
+@pytest.mark.parametrize("query", ["facilitation", "séminaires", "codeveloppement", "xylophone"])
+def test_an_index_in_parts_answers_as_one_index(tab, mini, split, query):
+    one = _what_a_visitor_sees(tab, mini, query)
+    parts = _what_a_visitor_sees(tab, split, query)
+    assert parts == one
+    assert one["facets"] and (query == "xylophone" or one["results"])

@@ -14,6 +14,7 @@ const FACETS = [
 ];
 const PAGE_SIZE = 10; // results whose data (a fragment file each) is fetched at a time
 const DEBOUNCE_MS = 100;
+const PAGEFIND_OPTIONS = { excerptLength: 30 };
 
 const input = document.getElementById("campus-search-q");
 const statusBox = document.getElementById("campus-search-status");
@@ -341,6 +342,23 @@ function failed(error) {
 
 // --- wiring -------------------------------------------------------------------------------
 
+// A large site's index comes in parts (one Pagefind run each, to bound the indexing's memory;
+// generator/search.py), listed next to the first part, which loads Pagefind's script and
+// WebAssembly: each Pagefind instance merges the others, fetching only their index files.
+let partsList = null;
+
+function indexParts() {
+  partsList ??= fetch(new URL("../pagefind/campus-parts.json", import.meta.url), { cache: "no-cache" })
+    .then((response) => (response.ok ? response.json() : { parts: [] }))
+    // As paths, like the first part's: Pagefind makes the results' links from them.
+    .then((manifest) => (manifest.parts || []).map((folder) => new URL(`../pagefind/${folder}`, import.meta.url).pathname));
+  return partsList;
+}
+
+async function mergeParts(instance, urls) {
+  await Promise.all(urls.map((url) => instance.mergeIndex(url, PAGEFIND_OPTIONS)));
+}
+
 async function start() {
   readUrl();
   if (input) {
@@ -370,9 +388,12 @@ async function start() {
   });
   moreButton.addEventListener("click", () => showMore(sequence).catch(failed));
   statusBox.textContent = "Chargement de la recherche…";
-  pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
-  await pagefind.options({ excerptLength: 30 });
-  pagefind.init();
+  const parts = indexParts(); // fetched while Pagefind loads
+  const loading = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
+  await loading.options(PAGEFIND_OPTIONS);
+  loading.init();
+  await mergeParts(loading, await parts);
+  pagefind = loading;
   toggle.addEventListener("click", () => (facetsOpen() ? closeFacets() : openFacets()).catch(failed));
   if (hasFilters()) await openFacets(); // a shared URL with filters shows them at once
   toggle.hidden = false;
@@ -398,9 +419,11 @@ async function openFacets() {
   toggle.setAttribute("aria-expanded", "true");
   if (!counter) {
     // The same module under another URL: a separate instance, with its own worker.
-    counter = await import(new URL("../pagefind/pagefind.js?facettes", import.meta.url).href);
-    await counter.options({ excerptLength: 30 });
-    await counter.init();
+    const loading = await import(new URL("../pagefind/pagefind.js?facettes", import.meta.url).href);
+    await loading.options(PAGEFIND_OPTIONS);
+    await loading.init();
+    await mergeParts(loading, await indexParts());
+    counter = loading;
     buildFacets(await counter.filters());
   }
   await countFacets(); // the facets show up with their counts

@@ -1,0 +1,101 @@
+"""A large site's search index comes in parts (generator/search.py): every indexed page is in
+exactly one part, merged parts publish only their index, and with a cache folder a part whose
+pages did not change is copied instead of indexed again, giving the bundle a cold run gives, byte
+for byte (after an edit, an addition, a deletion, or a damaged cache)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from generator.search import build_search_index, bundle_digest, pagefind_binary
+
+PER_PART = 8  # the mini site's 26 pages in 4 parts
+
+
+@pytest.fixture(scope="module")
+def counting_binary(tmp_path_factory) -> tuple[Path, Path]:
+    """Pagefind behind a script that counts its runs (one line a run in `log`)."""
+    folder = tmp_path_factory.mktemp("binary")
+    log, script = folder / "runs.log", folder / "pagefind"
+    script.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{pagefind_binary()}" "$@"\n', encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script, log
+
+
+def _runs(log: Path) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def _pages(part: Path) -> int:
+    """How many pages a part of the bundle indexes."""
+    entry = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return entry["languages"]["fr"]["page_count"]
+
+
+def test_every_indexed_page_is_in_one_part_and_merged_parts_hold_only_their_index(mini_site, tmp_path):
+    whole = tmp_path / "whole"
+    shutil.copytree(mini_site, whole)
+    site = tmp_path / "split"
+    shutil.copytree(mini_site, site)
+    build_search_index(site, pages_per_part=PER_PART)
+    out = site / "pagefind"
+    folders = json.loads((out / "campus-parts.json").read_text(encoding="utf-8"))["parts"]
+    assert folders == ["1/", "2/", "3/"]
+    assert json.loads((whole / "pagefind" / "campus-parts.json").read_text(encoding="utf-8")) == {"parts": []}
+    counts = [_pages(out / folder) for folder in ["", *folders]]
+    assert all(counts) and sum(counts) == _pages(whole / "pagefind")
+    fragments = [len(list((out / folder / "fragment").iterdir())) for folder in ["", *folders]]
+    assert fragments == counts  # one fragment per page, each in one part
+    assert (out / "pagefind.js").is_file() and (out / "wasm.fr.pagefind").is_file()
+    for folder in folders:  # the browser takes Pagefind's script and WebAssembly from the first part
+        names = {p.name for p in (out / folder).iterdir()}
+        assert names <= {"pagefind-entry.json", "index", "fragment", "filter"} | {n for n in names if n.endswith(".pf_meta")}
+
+
+def _edit(site: Path) -> None:
+    page = site / "communautes" / "codeveloppeurs" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", " renommée</h1>", 1), encoding="utf-8")
+
+
+def _add(site: Path) -> None:
+    source = site / "communautes" / "codeveloppeurs" / "index.html"
+    (site / "communautes" / "nouvelle").mkdir()
+    (site / "communautes" / "nouvelle" / "index.html").write_text(
+        source.read_text(encoding="utf-8").replace("</h1>", " (nouvelle)</h1>", 1), encoding="utf-8")
+
+
+def _delete(site: Path) -> None:
+    shutil.rmtree(site / "outils" / "fiches-decider-autrement")
+
+
+def _damage(cache: Path) -> None:
+    fragment = sorted(cache.glob("*/fragment/*"))[0]
+    fragment.write_bytes(b"abime")
+
+
+CHANGES = {"edit": (_edit, None, 1), "add": (_add, None, 1), "delete": (_delete, None, 1),
+           "nothing": (lambda site: None, None, 0), "damaged cache": (lambda site: None, _damage, 1)}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_parts_reused_from_the_cache_give_the_cold_bundle(mini_site, tmp_path, counting_binary, change):
+    binary, log = counting_binary
+    edit_site, edit_cache, indexed_again = CHANGES[change]
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(mini_site, site)
+    build_search_index(site, binary, cache, pages_per_part=PER_PART)
+    edit_site(site)
+    if edit_cache:
+        edit_cache(cache)
+    before = _runs(log)
+    build_search_index(site, binary, cache, pages_per_part=PER_PART)
+    assert _runs(log) - before == indexed_again  # only the part holding the change
+    incremental = bundle_digest(site / "pagefind")
+    build_search_index(site, binary, pages_per_part=PER_PART)  # cold: no cache
+    assert bundle_digest(site / "pagefind") == incremental
+    assert len(list(cache.iterdir())) == 4  # the parts of this build, no more
