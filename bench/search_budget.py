@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_budget.py SITE_DIR [--query WORD …] [--facets QS …] [--json FILE]
     .venv/bin/python bench/search_budget.py --synthetic 10000 [--keep DIR]   # generate, build, measure
-    .venv/bin/python bench/search_budget.py SITE_DIR --reindex [--runs N]    # index again, time stages
+    .venv/bin/python bench/search_budget.py SITE_DIR --reindex [--runs N] [--part-pages N]  # index again, time stages
 
 SITE_DIR is the output of `mkdocs build` (with its pagefind/ folder). The site is served by
 Python's http.server on 127.0.0.1 (no compression, no cache headers: what any static host does
@@ -26,7 +26,9 @@ web worker count too):
 
 `--reindex` runs the indexing step alone again on SITE_DIR (generator/search.py, so Pagefind
 1.6.0 or the binary named by PAGEFIND_BINARY_PATH) and reports seconds per stage and the peak
-memory (resident set) of the indexing's programs.
+memory (resident set) of the indexing's programs (the largest part's Pagefind run); `--part-pages`
+sets the largest part (default generator.search.PAGES_PER_PART; 100000: one index), and the
+site keeps the index of the last run, so the budgets can then be measured on it.
 
 Budgets (issue 14): page load <= 300 KB, one query <= 500 KB, last keystroke -> result <= 300 ms
 (with 0, 1 or 2 facets ticked), indexing peak memory <= 1 GB; CLS <= 0.1.
@@ -201,17 +203,18 @@ def measure(site: Path, queries: list[str], facets: list[str] | None = None) -> 
     return report
 
 
-def reindex(site: Path, runs: int) -> dict:
+def reindex(site: Path, runs: int, part_pages: int | None = None) -> dict:
     """Index SITE again `runs` times (generator/search.py): seconds per stage, peak memory."""
     sys.path.insert(0, str(ROOT))
     from generator import timings
-    from generator.search import bundle_digest, build_search_index, pagefind_binary
+    from generator.search import PAGES_PER_PART, PARTS_MANIFEST, bundle_digest, build_search_index, pagefind_binary
 
-    report: dict = {"binary": str(pagefind_binary()), "runs": []}
+    part_pages = part_pages or PAGES_PER_PART
+    report: dict = {"binary": str(pagefind_binary()), "pages_per_part": part_pages, "runs": []}
     digests = []
     for _ in range(runs):
         timings.reset()
-        build_search_index(site)
+        build_search_index(site, pages_per_part=part_pages)
         digests.append(bundle_digest(site / "pagefind"))
         wall, cpu = timings.totals()["wall"], timings.totals()["cpu"]
         report["runs"].append({"wall_s": {k: round(v, 2) for k, v in wall.items()},
@@ -220,6 +223,7 @@ def reindex(site: Path, runs: int) -> dict:
     report["pagefind_peak_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     report["python_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     report["identical_bundles"] = all(d == digests[0] for d in digests)
+    report["parts"] = 1 + len(json.loads((site / "pagefind" / PARTS_MANIFEST).read_text(encoding="utf-8"))["parts"])
     report["bundle_files"] = len(digests[0])
     report["bundle_bytes"] = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     return report
@@ -249,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--facets", action="append", help="facets ticked, as a URL query string ('' for none; repeatable)")
     parser.add_argument("--reindex", action="store_true", help="index SITE again and time it, instead of measuring")
     parser.add_argument("--runs", type=int, default=2, help="with --reindex: how many runs (bundles compared)")
+    parser.add_argument("--part-pages", type=int, help="with --reindex: at most this many pages a part")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     if args.synthetic:
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         parser.error("give a built site folder, or --synthetic N")
     if args.reindex:
-        result = reindex(site.resolve(), args.runs)
+        result = reindex(site.resolve(), args.runs, args.part_pages)
         print(json.dumps(result, indent=2))
         if args.json:
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -366,9 +366,11 @@ async function start() {
     input.addEventListener("input", () => {
       state.q = input.value;
       writeUrl();
-      // Preloading a one- or two-letter prefix would fetch a large part of the index.
+      // Preloading a one- or two-letter prefix would fetch a large part of the index, and a
+      // stop word (« des », typed on the way to « design ») the largest chunk of each part.
       const term = searchTerm(state.q);
-      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term, { filters: filterOptions(null) });
+      const last = (term.split(" ").pop() || "").toLowerCase();
+      if (pagefind && last.length >= 3 && !STOP_WORDS.has(last)) pagefind.preload(term, { filters: filterOptions(null) });
       schedule(DEBOUNCE_MS);
     });
     input.form.addEventListener("submit", (event) => {
