@@ -61,7 +61,8 @@ const STOP_WORDS = new Set(["a", "à", "au", "aux", "avec", "d", "dans", "de", "
 // on the straight one only; the index is built the same way, see generator/search.py),
 // without stop words (unless there is nothing else), and without a
 // last word of one or two letters still being typed (Pagefind expands the last word as a
-// prefix, and a one-letter prefix matches most of the index).
+// prefix, and a one-letter prefix matches most of the index), nor a lone stop word still being
+// typed (« des », on the way to « design », would load the largest index chunk of each part).
 function searchTerm(text) {
   const typed = text.replace(/[\u2019\u02bc]/g, "'");
   let words = typed.split(/[\s']+/).filter(Boolean);
@@ -69,7 +70,7 @@ function searchTerm(text) {
   if (meaningful.length) words = meaningful;
   const stillTyping = !/\s$/.test(typed);
   if (stillTyping && words.length > 1 && words[words.length - 1].length < 3) words = words.slice(0, -1);
-  if (stillTyping && words.length === 1 && words[0].length < 2) words = [];
+  if (stillTyping && words.length === 1 && (words[0].length < 2 || STOP_WORDS.has(words[0].toLowerCase()))) words = [];
   return words.join(" ");
 }
 
@@ -366,11 +367,9 @@ async function start() {
     input.addEventListener("input", () => {
       state.q = input.value;
       writeUrl();
-      // Preloading a one- or two-letter prefix would fetch a large part of the index, and a
-      // stop word (« des », typed on the way to « design ») the largest chunk of each part.
+      // Preloading a one- or two-letter prefix would fetch a large part of the index.
       const term = searchTerm(state.q);
-      const last = (term.split(" ").pop() || "").toLowerCase();
-      if (pagefind && last.length >= 3 && !STOP_WORDS.has(last)) pagefind.preload(term, { filters: filterOptions(null) });
+      if (pagefind && (term.split(" ").pop() || "").length >= 3) pagefind.preload(term, { filters: filterOptions(null) });
       schedule(DEBOUNCE_MS);
     });
     input.form.addEventListener("submit", (event) => {
