@@ -83,6 +83,45 @@ def normalise(page: str) -> str:
     return _IN_TEXT.sub("'", page)
 
 
+_IGNORE = " data-pagefind-ignore"
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+# Inside an ignored element, what Pagefind may still read: filters, meta, sort keys, the title
+# (first h1) and the image (first img).
+_STILL_READ = re.compile(r"data-pagefind-|<h1\b|<img\b", re.I)
+
+
+def without_ignored_text(part: str) -> str:
+    """The indexed part with the content of its `data-pagefind-ignore` elements left out (their
+    tags stay), unless Pagefind may still read something there (`_STILL_READ`). Pagefind skips
+    that text anyway; left in, a card listing a record on other pages (theme/campus/_macros.jinja)
+    would make every part holding one of them look changed when the record's summary changes."""
+    pieces, done, at = [], 0, part.find(_IGNORE)
+    while at != -1:
+        start = part.rfind("<", 0, at)
+        tag = _START_TAG.match(part, start) if start >= done else None
+        if tag is None or tag.end() <= at:
+            at = part.find(_IGNORE, at + 1)
+            continue
+        name = tag.group(1).lower()
+        opening, closing = re.compile(rf"<{name}\b", re.I), re.compile(rf"</{name}\s*>", re.I)
+        depth, cursor, end = 1, tag.end(), None
+        while depth:
+            close = closing.search(part, cursor)
+            if close is None:
+                break
+            nested = opening.search(part, cursor, close.start())
+            if nested is not None:
+                depth, cursor = depth + 1, nested.end()
+            else:
+                depth, cursor = depth - 1, close.end()
+                end = close.start() if depth == 0 else None
+        if end is not None and not _STILL_READ.search(part, tag.end(), end):
+            pieces.append(part[done:tag.end()])
+            done = end
+        at = part.find(_IGNORE, max(tag.end(), done))
+    return "".join(pieces) + part[done:]
+
+
 def indexed_part(page: str) -> str | None:
     """The part of a built page that Pagefind needs: the element marked data-pagefind-body
     (theme/main.html puts it around the content, inside Material's <article>), in a bare
@@ -158,34 +197,41 @@ def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
     return [str(binary), "--site", str(scratch), "--output-path", str(out), "--force-language", LANGUAGE, "--silent"]
 
 
-def _part_texts(site_dir: Path, pages: list[Path], whole_pages) -> list[tuple[str, str]]:
-    """(path in the site, normalised text) of what Pagefind reads for these pages: each page's
-    indexed part, or the whole pages when no page of the site marks one (`whole_pages()`, asked
-    only when none of these pages does)."""
-    texts, unmarked = [], []
-    for page in pages:
-        source = page.read_text(encoding="utf-8")
-        part = indexed_part(source)
-        if part is None:
-            unmarked.append((page, source))
-        else:
-            texts.append((page.relative_to(site_dir).as_posix(), normalise(part)))
-    if unmarked and not texts and whole_pages():
-        texts = [(page.relative_to(site_dir).as_posix(), normalise(source)) for page, source in unmarked]
-    return texts
-
-
-def _part_key(binary_digest: str, texts: list[tuple[str, str]]) -> str:
-    """Everything a part's Pagefind output depends on: the binary, its options (command line and
-    PAGEFIND_* variables) and exactly the files it reads."""
+def _part_hasher(binary_digest: str):
+    """The start of a part's key: the binary and its options (command line, PAGEFIND_* variables);
+    `_copy_part` adds exactly the files Pagefind reads."""
     hasher = hashlib.sha256(f"campus-search-part-{_CACHE_FORMAT}\0{binary_digest}\0".encode())
     options = {"args": _command(Path("pagefind"), Path("site"), Path("out"))[1:],
                "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PAGEFIND_") and k not in _NOT_OPTIONS}}
     hasher.update(json.dumps(options, sort_keys=True).encode() + b"\0")
-    for relative, text in texts:
-        data = text.encode("utf-8", "surrogateescape")
-        hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(len(data)).encode() + b"\0" + data)
-    return hasher.hexdigest()
+    return hasher
+
+
+def _copy_part(site_dir: Path, pages: list[Path], scratch: Path, whole_pages, hasher=None) -> None:
+    """Write what Pagefind reads of these pages into `scratch` (same paths as in the site), one
+    page at a time: each page's indexed part, or the whole pages when no page of the site marks
+    one (`whole_pages()`, asked only when none of these pages does); feed it to `hasher`."""
+    def write(page: Path, html_text: str) -> None:
+        relative = page.relative_to(site_dir).as_posix()
+        data = normalise(without_ignored_text(html_text)).encode("utf-8")
+        target = scratch / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        if hasher is not None:
+            hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(len(data)).encode() + b"\0" + data)
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    unmarked, marked = [], False
+    for page in pages:
+        part = indexed_part(page.read_text(encoding="utf-8"))
+        if part is None:
+            unmarked.append(page)
+        else:
+            marked = True
+            write(page, part)
+    if unmarked and not marked and whole_pages():
+        for page in unmarked:
+            write(page, page.read_text(encoding="utf-8"))
 
 
 def _files(folder: Path) -> dict[str, Path]:
@@ -258,7 +304,7 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
     The pages are split into parts of at most `pages_per_part` pages (by a hash of their path),
     indexed one after the other: the first into site_dir/pagefind, the others into
     site_dir/pagefind/<n>/, listed in site_dir/pagefind/campus-parts.json for the browser to merge.
-    With `cache_dir`, a part whose key (`_part_key`: the binary, its options, the files it reads)
+    With `cache_dir`, a part whose key (the binary, its options, exactly the files it reads)
     was indexed before is copied from there instead; the bundle is the same, byte for byte."""
     site_dir = Path(site_dir).resolve()
     out = site_dir / OUTPUT
@@ -288,30 +334,24 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
         target = out / str(number) if number else out
         if number:
             folders.append(f"{number}/")
-        with timings.stage("search.read"):
-            texts = _part_texts(site_dir, part, whole_pages)
-            key = _part_key(binary_digest, texts) if cache_dir is not None else None
-            cached = _cached_part(cache_dir, key) if key else None
-        if cached is not None:
-            with timings.stage("search.reuse"):
-                _place(cached, target, primary=not number)
-            used.add(key)
-            continue
-        with timings.stage("search.pagefind"), tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
-            scratch_dir = Path(scratch) / "site"
+        with tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
+            scratch_dir, part_out = Path(scratch) / "site", Path(scratch) / "out"
             with timings.stage("search.read"):
-                for relative, text in texts:
-                    path = scratch_dir / relative
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(text, encoding="utf-8")
-                scratch_dir.mkdir(exist_ok=True)
-                del texts
-            part_out = Path(scratch) / "out"
-            _run_pagefind(binary, scratch_dir, part_out)
-            if key:
-                _keep_part(cache_dir, key, part_out)
+                hasher = _part_hasher(binary_digest) if cache_dir is not None else None
+                _copy_part(site_dir, part, scratch_dir, whole_pages, hasher)
+                key = hasher.hexdigest() if hasher is not None else None
+                cached = _cached_part(cache_dir, key) if key else None
+            if cached is not None:
+                with timings.stage("search.reuse"):
+                    _place(cached, target, primary=not number)
                 used.add(key)
-            _place(part_out, target, primary=not number)
+                continue
+            with timings.stage("search.pagefind"):
+                _run_pagefind(binary, scratch_dir, part_out)
+                if key:
+                    _keep_part(cache_dir, key, part_out)
+                    used.add(key)
+                _place(part_out, target, primary=not number)
     out.mkdir(parents=True, exist_ok=True)
     (out / PARTS_MANIFEST).write_text(json.dumps({"parts": folders}) + "\n", encoding="utf-8")
     if cache_dir is not None:  # forget the parts this build did not use
