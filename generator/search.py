@@ -85,37 +85,34 @@ def normalise(page: str) -> str:
 
 _IGNORE = " data-pagefind-ignore"
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
-# Inside an ignored element, what Pagefind may still read: filters, meta, sort keys, the title
-# (first h1) and the image (first img).
-_STILL_READ = re.compile(r"data-pagefind-|<h1\b|<img\b", re.I)
+
+
+def _still_read(inner: str) -> bool:
+    """Whether Pagefind may still read something inside an ignored element: filters, meta, sort
+    keys, the title (first h1) or the image (first img)."""
+    inner = inner.lower()
+    return "data-pagefind-" in inner or "<h1" in inner or "<img" in inner
 
 
 def without_ignored_text(part: str) -> str:
     """The indexed part with the content of its `data-pagefind-ignore` elements left out (their
-    tags stay), unless Pagefind may still read something there (`_STILL_READ`). Pagefind skips
+    tags stay), unless Pagefind may still read something there (`_still_read`). Pagefind skips
     that text anyway; left in, a card listing a record on other pages (theme/campus/_macros.jinja)
     would make every part holding one of them look changed when the record's summary changes."""
     pieces, done, at = [], 0, part.find(_IGNORE)
     while at != -1:
         start = part.rfind("<", 0, at)
         tag = _START_TAG.match(part, start) if start >= done else None
-        if tag is None or tag.end() <= at:
+        if tag is None or tag.end() <= at or part[at + len(_IGNORE)] not in " \t\n=/>":  # not an attribute
             at = part.find(_IGNORE, at + 1)
             continue
-        name = tag.group(1).lower()
-        opening, closing = re.compile(rf"<{name}\b", re.I), re.compile(rf"</{name}\s*>", re.I)
-        depth, cursor, end = 1, tag.end(), None
-        while depth:
-            close = closing.search(part, cursor)
-            if close is None:
+        depth, end = 1, None
+        for same in re.compile(rf"<(/?){tag.group(1)}\b[^<>]*>", re.I).finditer(part, tag.end()):
+            depth += -1 if same.group(1) else 1
+            if depth == 0:
+                end = same.start()
                 break
-            nested = opening.search(part, cursor, close.start())
-            if nested is not None:
-                depth, cursor = depth + 1, nested.end()
-            else:
-                depth, cursor = depth - 1, close.end()
-                end = close.start() if depth == 0 else None
-        if end is not None and not _STILL_READ.search(part, tag.end(), end):
+        if end is not None and not _still_read(part[tag.end():end]):
             pieces.append(part[done:tag.end()])
             done = end
         at = part.find(_IGNORE, max(tag.end(), done))
