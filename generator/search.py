@@ -194,41 +194,35 @@ def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
     return [str(binary), "--site", str(scratch), "--output-path", str(out), "--force-language", LANGUAGE, "--silent"]
 
 
-def _part_hasher(binary_digest: str):
-    """The start of a part's key: the binary and its options (command line, PAGEFIND_* variables);
-    `_copy_part` adds exactly the files Pagefind reads."""
-    hasher = hashlib.sha256(f"campus-search-part-{_CACHE_FORMAT}\0{binary_digest}\0".encode())
-    options = {"args": _command(Path("pagefind"), Path("site"), Path("out"))[1:],
-               "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PAGEFIND_") and k not in _NOT_OPTIONS}}
-    hasher.update(json.dumps(options, sort_keys=True).encode() + b"\0")
-    return hasher
+def _read_part(site_dir: Path, pages: list[Path], whole_pages) -> list[tuple[str, bytes]]:
+    """(path in the site, bytes) of what Pagefind reads of these pages: each page's indexed part
+    without the text it ignores, normalised; or the whole pages when no page of the site marks
+    one (`whole_pages()`, asked only when none of these pages does). About 2 KB a page."""
+    def read(page: Path, html_text: str) -> tuple[str, bytes]:
+        return page.relative_to(site_dir).as_posix(), normalise(without_ignored_text(html_text)).encode("utf-8")
 
-
-def _copy_part(site_dir: Path, pages: list[Path], scratch: Path, whole_pages, hasher=None) -> None:
-    """Write what Pagefind reads of these pages into `scratch` (same paths as in the site), one
-    page at a time: each page's indexed part, or the whole pages when no page of the site marks
-    one (`whole_pages()`, asked only when none of these pages does); feed it to `hasher`."""
-    def write(page: Path, html_text: str) -> None:
-        relative = page.relative_to(site_dir).as_posix()
-        data = normalise(without_ignored_text(html_text)).encode("utf-8")
-        target = scratch / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        if hasher is not None:
-            hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(len(data)).encode() + b"\0" + data)
-
-    scratch.mkdir(parents=True, exist_ok=True)
-    unmarked, marked = [], False
+    texts, unmarked = [], []
     for page in pages:
         part = indexed_part(page.read_text(encoding="utf-8"))
         if part is None:
             unmarked.append(page)
         else:
-            marked = True
-            write(page, part)
-    if unmarked and not marked and whole_pages():
-        for page in unmarked:
-            write(page, page.read_text(encoding="utf-8"))
+            texts.append(read(page, part))
+    if unmarked and not texts and whole_pages():
+        texts = [read(page, page.read_text(encoding="utf-8")) for page in unmarked]
+    return texts
+
+
+def _part_key(binary_digest: str, texts: list[tuple[str, bytes]]) -> str:
+    """Everything a part's Pagefind output depends on: the binary, its options (command line,
+    PAGEFIND_* variables) and exactly the files it reads."""
+    hasher = hashlib.sha256(f"campus-search-part-{_CACHE_FORMAT}\0{binary_digest}\0".encode())
+    options = {"args": _command(Path("pagefind"), Path("site"), Path("out"))[1:],
+               "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PAGEFIND_") and k not in _NOT_OPTIONS}}
+    hasher.update(json.dumps(options, sort_keys=True).encode() + b"\0")
+    for relative, data in texts:
+        hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return hasher.hexdigest()
 
 
 def _files(folder: Path) -> dict[str, Path]:
@@ -331,24 +325,28 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
         target = out / str(number) if number else out
         if number:
             folders.append(f"{number}/")
-        with tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
+        with timings.stage("search.read"):
+            texts = _read_part(site_dir, part, whole_pages)
+            key = _part_key(binary_digest, texts) if cache_dir is not None else None
+            cached = _cached_part(cache_dir, key) if key else None
+        if cached is not None:
+            with timings.stage("search.reuse"):
+                _place(cached, target, primary=not number)
+            used.add(key)
+            continue
+        with timings.stage("search.pagefind"), tempfile.TemporaryDirectory(prefix="campus-search-") as scratch:
             scratch_dir, part_out = Path(scratch) / "site", Path(scratch) / "out"
             with timings.stage("search.read"):
-                hasher = _part_hasher(binary_digest) if cache_dir is not None else None
-                _copy_part(site_dir, part, scratch_dir, whole_pages, hasher)
-                key = hasher.hexdigest() if hasher is not None else None
-                cached = _cached_part(cache_dir, key) if key else None
-            if cached is not None:
-                with timings.stage("search.reuse"):
-                    _place(cached, target, primary=not number)
+                scratch_dir.mkdir()
+                for relative, data in texts:
+                    (scratch_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+                    (scratch_dir / relative).write_bytes(data)
+                del texts
+            _run_pagefind(binary, scratch_dir, part_out)
+            if key:
+                _keep_part(cache_dir, key, part_out)
                 used.add(key)
-                continue
-            with timings.stage("search.pagefind"):
-                _run_pagefind(binary, scratch_dir, part_out)
-                if key:
-                    _keep_part(cache_dir, key, part_out)
-                    used.add(key)
-                _place(part_out, target, primary=not number)
+            _place(part_out, target, primary=not number)
     out.mkdir(parents=True, exist_ok=True)
     (out / PARTS_MANIFEST).write_text(json.dumps({"parts": folders}) + "\n", encoding="utf-8")
     if cache_dir is not None:  # forget the parts this build did not use
