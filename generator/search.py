@@ -308,7 +308,6 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
         members: list[list[Path]] = [[] for _ in range(count)]
         for page in pages:
             members[part_of(page.relative_to(site_dir).as_posix(), count)].append(page)
-        members = [part for part in members if part] or [[]]
         binary_digest = _binary_digest(binary) if cache_dir is not None else ""
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
@@ -321,14 +320,18 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
             unmarked_site.append(not any(_MARKER in page.read_text(encoding="utf-8") for page in pages))
         return unmarked_site[0]
 
-    for number, part in enumerate(members):
+    placed = 0
+    for index, part in enumerate(members):
+        with timings.stage("search.read"):
+            texts = _read_part(site_dir, part, whole_pages)
+            if not texts and (placed or index < len(members) - 1):
+                continue  # nothing to index here (Pagefind fails on no page): not a part
+            key = _part_key(binary_digest, texts) if cache_dir is not None else None
+            cached = _cached_part(cache_dir, key) if key else None
+        number, placed = placed, placed + 1
         target = out / str(number) if number else out
         if number:
             folders.append(f"{number}/")
-        with timings.stage("search.read"):
-            texts = _read_part(site_dir, part, whole_pages)
-            key = _part_key(binary_digest, texts) if cache_dir is not None else None
-            cached = _cached_part(cache_dir, key) if key else None
         if cached is not None:
             with timings.stage("search.reuse"):
                 _place(cached, target, primary=not number)

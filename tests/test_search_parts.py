@@ -109,3 +109,20 @@ def test_parts_reused_from_the_cache_give_the_cold_bundle(mini_site, tmp_path, c
     build_search_index(site, binary, pages_per_part=PER_PART)  # cold: no cache
     assert bundle_digest(site / "pagefind") == incremental
     assert len(list(cache.iterdir())) == 4  # the parts of this build, no more
+
+
+def test_a_part_with_nothing_to_index_is_left_out(tmp_path):
+    """Pagefind fails on a folder without a page to index: such a part (here the search page
+    alone, which indexes nothing) is no part at all."""
+    site = tmp_path / "site"
+    body = '<!DOCTYPE html><html lang="fr"><body><main data-pagefind-body><h1>{}</h1><p>{}</p></main></body></html>'
+    for name, title in [("b", "Facilitation"), ("ecoute", "Écoute")]:  # three parts, one each
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(body.format(title, "Un texte."), encoding="utf-8")
+    (site / "recherche").mkdir()
+    (site / "recherche" / "index.html").write_text("<!DOCTYPE html><html><body><h1>Rechercher</h1></body></html>",
+                                                   encoding="utf-8")
+    build_search_index(site, pages_per_part=1)
+    folders = json.loads((site / "pagefind" / "campus-parts.json").read_text(encoding="utf-8"))["parts"]
+    assert folders == ["1/"]
+    assert _pages(site / "pagefind") + _pages(site / "pagefind" / "1") == 2
