@@ -337,8 +337,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 # one would hold the interpreter lock while the next edit is being built.
                 indexer = subprocess.run(
                     [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
-                     "build_search_index(sys.argv[1], sys.argv[2], sys.argv[3])", str(snapshot),
-                     str(pagefind_binary(self.project)), str(self._search_cache())],
+                     "build_search_index(sys.argv[1], sys.argv[2], sys.argv[3] or None)", str(snapshot),
+                     str(pagefind_binary(self.project)), str(self._search_cache() or "")],
                     capture_output=True, text=True, preexec_fn=lambda: os.nice(10),
                     cwd=str(Path(__file__).resolve().parent.parent))
                 if indexer.returncode != 0:
