@@ -197,7 +197,7 @@ def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
 def _read_part(site_dir: Path, pages: list[Path], whole_pages) -> list[tuple[str, bytes]]:
     """(path in the site, bytes) of what Pagefind reads of these pages: each page's indexed part
     without the text it ignores, normalised; or the whole pages when no page of the site marks
-    one (`whole_pages()`, asked only when none of these pages does). About 2 KB a page."""
+    one (`whole_pages()`, asked only when none of these pages does). About 6 KB a page."""
     def read(page: Path, html_text: str) -> tuple[str, bytes]:
         return page.relative_to(site_dir).as_posix(), normalise(without_ignored_text(html_text)).encode("utf-8")
 
