@@ -58,6 +58,10 @@ def test_generated_pages_come_out_as_markdown_makes_them(project):
     "<p>fermé</p> puis du *texte*\n\n## Titre {#ancre}",
     "<ul>\n<li>un</li>\n\n<li>deux</li>\n</ul>\n\n- liste\n- Markdown\n\n<h3 id=\"x\">Titre</h3>",
     "<span>en ligne</span>\n\n<hr>\n\n<table>\n<tr><td>a</td></tr>\n</table>",
+    "## Sources\n\n<ul class=\"x\">\n<li>a</li>\n</ul>\n<p>fin</p>\n",
+    "texte\n\n<ul>\n<li>a</li>\n</ul>\n\n\n",
+    "<ul>\n<li>a</li>\n</ul>\n\n\n\n<p>b</p>\n\n",
+    "<div>\n<p>a</p>\n</div>\n*texte*\n",
 ])
 def test_tricky_markdown_is_unchanged(text):
     expected, expected_toc = _convert(text)
