@@ -42,6 +42,7 @@ def template_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=safe_data,  # no control character reaches a page, whatever validation let through
+        auto_reload=False,  # one environment per build: templates are not checked on disk for every page
     )
 
 
