@@ -386,12 +386,12 @@ def profile_build(project: Path, out: Path) -> dict:
     """CPU seconds of one `mkdocs build` of `project`, by owner of the code that ran (own time only).
 
     Pagefind runs as another program: its CPU time is not in the profile (see the search stage). The
-    pages are rendered in this process (CAMPUS_PARALLEL_RENDER=0), so that the profile sees all the work.
+    catalogue is loaded and the pages rendered in this process (CAMPUS_PARALLEL=0): the profile sees all the work.
     """
     import pstats
     stats_file = out.with_suffix(".prof")
     run_measured([sys.executable, "-c", _PROFILE_SCRIPT, str(stats_file), "build", "-q", "-f",
-                  str(project / "mkdocs.yml"), "-d", str(out)], project, {"CAMPUS_PARALLEL_RENDER": "0"})
+                  str(project / "mkdocs.yml"), "-d", str(out)], project, {"CAMPUS_PARALLEL": "0"})
     stats = pstats.Stats(str(stats_file))
     groups: dict[str, float] = {}
     for (filename, _, _), (_, _, own, _, callers) in stats.stats.items():

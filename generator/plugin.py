@@ -119,7 +119,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         serving = self.command == "serve"
         gc.unfreeze()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo)
+            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo, parallel=self.command == "build")
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                        + "\n" + summary_line(exc.problems))

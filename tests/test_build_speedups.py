@@ -157,7 +157,7 @@ def _build(config: Path, out: Path, parallel: str, **env) -> tuple[dict, str]:
     from conftest import BUILD_ENV, build_site
 
     timings = out.parent / (out.name + "-timings.json")
-    result = build_site(config, out, env={**BUILD_ENV, "CAMPUS_PARALLEL_RENDER": parallel,
+    result = build_site(config, out, env={**BUILD_ENV, "CAMPUS_PARALLEL": parallel,
                                           "CAMPUS_TIMINGS": str(timings), **env})
     assert result.returncode == 0, result.stderr
     return json.loads(timings.read_text(encoding="utf-8")), result.stderr
@@ -192,3 +192,33 @@ def test_pages_rendered_in_a_second_process_make_the_same_site(tmp_path):
     one, two = _site_files(tmp_path / "cold"), _site_files(tmp_path / "incremental")
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_catalogue_loaded_in_two_processes_gives_the_same_records_and_problems(tmp_path, monkeypatch):
+    """With a second process parsing half of the files (generator/parallel.py), validation finds the
+    same records and the same located problems, wherever the files stand."""
+    import shutil
+
+    from generator import parallel
+    from generator.validate import validate_catalogue
+
+    root = shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
+    broken = {"tools/zz-syntaxe.yml": "title: Outil\nsummary: [pas fermé\n",
+              "tools/zz-champ.yml": "title: Outil\nsummary: Court.\nkind: sheet\nthemes: [facilitation]\n"
+                                    "published: 2024-01-01\nsources: [article-campus]\ncouleur: bleu\n",
+              "trainings/zz-ref.yml": (root / "trainings" / "hostile.yml").read_text(encoding="utf-8")
+              .replace("themes: [", "themes: [inconnue, ", 1),
+              "communities/aa-double.yml": "title: A\ntitle: B\n",
+              "interventions/zz-tab.yml": "title:\tx\n"}
+    for name, text in broken.items():
+        (root / name).write_text(text, encoding="utf-8")
+    results = {}
+    for setting in ("0", "1"):
+        monkeypatch.setenv(parallel.ENV_VAR, setting)
+        valid, problems = validate_catalogue(root, tmp_path, parallel=True)
+        results[setting] = ([(x.id, x.type, x.path, x.record) for x in valid.records],
+                            (valid.themes, valid.organisations, valid.sources), problems)
+    assert results["1"] == results["0"]
+    records, _, problems = results["1"]
+    assert len(records) > 5
+    assert {p.path for p in problems} >= {f"catalogue/{name}" for name in broken}
