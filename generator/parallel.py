@@ -44,6 +44,10 @@ def wanted(items: int) -> bool:
     return items >= MIN_ITEMS and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
+def _start() -> None:
+    timings.reset()  # the worker's own stage times, sent back at the end
+
+
 def _executor() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_start)
 
@@ -75,10 +79,6 @@ class PrefetchedLoads:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _start() -> None:
-    timings.reset()  # the worker's own stage times, sent back at the end
 
 
 def _render(src_uri: str) -> str:
