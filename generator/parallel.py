@@ -81,9 +81,9 @@ class PrefetchedLoads:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _render(src_uris: list[str]) -> list[str]:
+def _render(src_uri: str) -> str:
     with timings.stage("render"):
-        return [_plan[src_uri]().text for src_uri in src_uris]
+        return _plan[src_uri]().text
 
 
 def _finish() -> dict:
@@ -92,60 +92,38 @@ def _finish() -> dict:
 
 
 class BackgroundPages:
-    """The texts of generated pages, rendered by a forked worker, by path.
-
-    The worker takes the pages in order, a few at a time; when this process needs a page the worker
-    has not rendered yet, it renders pages from the end of the list itself (those the worker has not
-    started) rather than wait idle."""
+    """The texts of generated pages, rendered by a forked worker, by path."""
 
     def __init__(self, plan: dict[str, Callable]):
         global _plan
         _plan = plan
-        self._plan = plan
-        uris = list(plan)
-        self._chunks = [uris[i:i + CHUNK] for i in range(0, len(uris), CHUNK)]
-        self._chunk_of = {src_uri: n for n, chunk in enumerate(self._chunks) for src_uri in chunk}
         self._pending = set(plan)
         self._ready: dict[str, str] = {}
         self._executor = _executor()
         try:
-            self._futures = [self._executor.submit(_render, chunk) for chunk in self._chunks]
+            self._results = zip(plan, self._executor.map(_render, plan, chunksize=CHUNK))
             self._stats = self._executor.submit(_finish)  # runs after every page (one worker, in order)
         finally:
-            _plan = {}  # the worker has its own copy
-        self._tail = len(self._chunks)  # chunks from here on are rendered by this process
+            _plan = {}  # the worker has its own copy; this process keeps no reference to the pages
         self.worker_peak_mb: float | None = None
 
     def __contains__(self, src_uri: str) -> bool:
         return src_uri in self._pending
 
     def text(self, src_uri: str) -> str:
-        """The page's text, rendered by the worker or, while waiting for it, here (a failure in the
+        """The page's text, waiting for the worker to render it if need be (a failure in the
         worker is raised here)."""
-        n = self._chunk_of[src_uri]
         while src_uri not in self._ready:
-            future = self._futures[n]
-            if future.done() or not self._render_one_here(n):
-                self._ready.update(zip(self._chunks[n], future.result()))
+            done, text = next(self._results)
+            self._ready[done] = text
         self._pending.discard(src_uri)
         return self._ready.pop(src_uri)
-
-    def _render_one_here(self, needed: int) -> bool:
-        """Render here the last chunk the worker has not started (the needed one if it is that
-        chunk); False when the worker has started them all."""
-        last = self._tail - 1
-        if last < needed or not self._futures[last].cancel():
-            return False  # running or queued: so are all the chunks before it
-        self._tail = last
-        with timings.stage("render"):
-            self._ready.update((src_uri, self._plan[src_uri]().text) for src_uri in self._chunks[last])
-        return True
 
     def close(self) -> None:
         """Wait for the worker to end; count its stage times and peak memory with this build's."""
         if self._executor is None:
             return
-        if not self._pending and not self._stats.cancelled():
+        if not self._pending:
             stats = self._stats.result()
             timings.add(stats["timings"])
             self.worker_peak_mb = stats["peak_mb"]

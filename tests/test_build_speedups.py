@@ -222,33 +222,3 @@ def test_catalogue_loaded_in_two_processes_gives_the_same_records_and_problems(t
     records, _, problems = results["1"]
     assert len(records) > 5
     assert {p.path for p in problems} >= {f"catalogue/{name}" for name in broken}
-
-
-def _slow_in_worker(src_uri: str, parent: int):
-    """A page that takes longer in the forked worker than in the build process."""
-    import os
-    import time
-
-    from generator.render import GeneratedPage
-
-    time.sleep(0.02 if os.getpid() != parent else 0.002)
-    return GeneratedPage(src_uri, f"{src_uri}:{os.getpid()}")
-
-
-def test_the_build_process_renders_pages_from_the_end_while_it_waits():
-    """BackgroundPages: every page comes back under its own path, in the order asked, whichever
-    process rendered it; while the worker is behind, the build process renders the last pages."""
-    import os
-    from functools import partial
-
-    from generator.parallel import BackgroundPages
-
-    parent = os.getpid()
-    plan = {f"p{i:03}.md": partial(_slow_in_worker, f"p{i:03}.md", parent) for i in range(120)}
-    pages = BackgroundPages(plan)
-    texts = [pages.text(src_uri) for src_uri in plan]
-    pages.close()
-    assert [text.split(":")[0] for text in texts] == list(plan)
-    by = [text.split(":")[1] for text in texts]
-    assert by[0] != str(parent) and by[-1] == str(parent)  # the worker starts, this process ends
-    assert pages.worker_peak_mb
