@@ -222,6 +222,8 @@ def bench_size(n: int, workdir: Path, seed: int = 0) -> dict:
         # The build process itself (MkDocs and the generator) and, apart, the programs it ran (Pagefind).
         "builder_peak_mb": memory.get("builder"),
         "search_peak_mb": memory.get("programs"),
+        # The process rendering pages beside the build (generator/parallel.py), forked from it.
+        "render_worker_peak_mb": memory.get("render_worker"),
     }
 
 
@@ -300,6 +302,8 @@ def markdown_table(report: dict) -> str:
         f, ns = r["floor"], r["without_search"]
         memory = (f"{r['builder_peak_mb']:.0f} MB, {r['search_peak_mb']:.0f} MB" if r.get("builder_peak_mb")
                   else f"{r['peak_rss_mb']:.0f} MB")
+        if r.get("render_worker_peak_mb"):
+            memory = memory.replace(" MB, ", f" MB (render worker {r['render_worker_peak_mb']:.0f} MB), ", 1)
         row = [f"{r['records']:,}".replace(",", " "), f"{r['wall_s']:.1f} s ({r['cpu_s']:.1f} s)",
                f"{f['wall_s']:.1f} s ({f['cpu_s']:.1f} s)", f"{r['floor_ratio']:.2f} ({r['floor_cpu_ratio']:.2f})",
                f"{ns['wall_s']:.1f} s, {ns['floor_ratio']:.2f} ({ns['floor_cpu_ratio']:.2f})",
@@ -381,12 +385,13 @@ def _profile_group(filename: str) -> str:
 def profile_build(project: Path, out: Path) -> dict:
     """CPU seconds of one `mkdocs build` of `project`, by owner of the code that ran (own time only).
 
-    Pagefind runs as another program: its CPU time is not in the profile (see the search stage).
+    Pagefind runs as another program: its CPU time is not in the profile (see the search stage). The
+    catalogue is loaded and the pages rendered in this process (CAMPUS_PARALLEL=0): the profile sees all the work.
     """
     import pstats
     stats_file = out.with_suffix(".prof")
     run_measured([sys.executable, "-c", _PROFILE_SCRIPT, str(stats_file), "build", "-q", "-f",
-                  str(project / "mkdocs.yml"), "-d", str(out)], project)
+                  str(project / "mkdocs.yml"), "-d", str(out)], project, {"CAMPUS_PARALLEL": "0"})
     stats = pstats.Stats(str(stats_file))
     groups: dict[str, float] = {}
     for (filename, _, _), (_, _, own, _, callers) in stats.stats.items():

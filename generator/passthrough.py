@@ -52,7 +52,8 @@ def _html_group(chunks: list[str], i: int) -> int | None:
         chunk = chunks[j]
         if "markdown" in chunk:
             return None
-        for line in chunk.split("\n"):
+        # The last chunk of a page ends with its final line break: no line of its own.
+        for line in (chunk.rstrip("\n") if j == len(chunks) - 1 else chunk).split("\n"):
             if depth == 0:
                 match = _START.match(line)
                 if not match or match.group(1) not in BLOCK_TAGS:

@@ -10,12 +10,13 @@ from .timings import stage
 from .validate import validate_catalogue
 
 
-def read_catalogue(root: Path, base: Path | None = None, memo=None) -> Catalogue:
+def read_catalogue(root: Path, base: Path | None = None, memo=None, parallel: bool = False) -> Catalogue:
     """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem.
 
-    `memo`: see validate_catalogue (results kept for unchanged files)."""
+    `memo`: see validate_catalogue (results kept for unchanged files); `parallel`: a second process
+    may parse half of the files (only where forking is safe: no other thread running)."""
     with stage("load+validate"):
-        valid, problems = validate_catalogue(root, base, memo)
+        valid, problems = validate_catalogue(root, base, memo, parallel)
     if problems:
         raise CatalogueError(problems)
     with stage("model"):

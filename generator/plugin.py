@@ -20,13 +20,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from . import branding, material_markup, networks, passthrough, timings
+from . import branding, material_markup, networks, parallel, passthrough, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
 from .cache import CachedPage, FileMemo, PageCache, site_key
 from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
-from .render import SiteRenderer, page_title, site_map_pages
+from .render import GeneratedPage, SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
@@ -111,6 +111,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._reused: dict[str, CachedPage] = {}
         self._inputs: dict[str, str] = {}
         self._outputs_now: set[str] = set()
+        self._background: parallel.BackgroundPages | None = None  # pages rendered by a second process
         self.project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
@@ -118,7 +119,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         serving = self.command == "serve"
         gc.unfreeze()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo)
+            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo, parallel=self.command == "build")
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                        + "\n" + summary_line(exc.problems))
@@ -187,8 +188,18 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 if cached is not None:
                     self._reused[src_uri] = cached
                 return cached is None
-        pages = (networks.site_pages(renderer, self.networks, config.site_name, intro, written) if self.networks
-                 else renderer.all_pages(intro, written, wanted))
+        if self.networks:
+            pages = networks.site_pages(renderer, self.networks, config.site_name, intro, written)
+        else:
+            with timings.stage("render"):
+                plan = renderer.page_plan(intro, written, wanted)
+            if self.command == "build" and parallel.wanted(len(plan)):
+                # A second process renders the pages while MkDocs reads the first ones (on_pre_page).
+                self._background = parallel.BackgroundPages(plan)
+                pages = [GeneratedPage(src_uri, "") for src_uri in plan]
+            else:
+                with timings.stage("render"):
+                    pages = [render() for render in plan.values()]
         generated = {page.src_uri: File.generated(config, page.src_uri, content=page.text) for page in pages}
         for src_uri in self._reused:
             file = generated[src_uri] = File.generated(config, src_uri, content="")
@@ -216,6 +227,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         files.append(file)
 
     def on_pre_page(self, page, config, files):
+        if self._background is not None and page.file.src_uri in self._background:
+            page.file.content_string = self._background.text(page.file.src_uri)
+            return page
         cached = self._reused.get(page.file.src_uri)
         if cached is None or page.file.generated_by != "campus":
             return page
@@ -235,6 +249,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         # Generated pages: their HTML blocks skip Markdown (see generator/passthrough.py).
         if page.file.generated_by != "campus" or page.file.src_uri in self._reused:
             return markdown
+        if self.command == "build":  # MkDocs has read the page: its text need not stay in memory
+            page.file.content_string = ""  # until the end of the build (about 200 MB at 10,000 records)
         text, self._raw_html[page.file.src_uri] = passthrough.protect(markdown)
         return text
 
@@ -247,6 +263,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return passthrough.restore(html, blocks)
 
     def on_env(self, env, config, files):
+        if self._background is not None:  # every page was read: the render worker is done
+            self._background.close()
+            self._background = None
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({REUSED_TEMPLATE: ""})])
         return env
 
@@ -357,6 +376,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_build_error(self, error):
         self._release_site()
+        if getattr(self, "_background", None) is not None:
+            self._background.abandon()
+            self._background = None
         logging.getLogger("mkdocs").removeHandler(getattr(self, "_warnings", None) or logging.NullHandler())
         cache = getattr(self, "cache", None)
         if cache is not None:

@@ -65,10 +65,10 @@ def safe_text(text: str) -> str:
 def safe_data(value):
     """`safe_text` applied to every string of template data (Markup stays Markup): the templates'
     `finalize`, so nothing a template prints carries such a character."""
-    if isinstance(value, Markup):
-        return Markup(safe_text(str(value)))
-    if isinstance(value, str):
-        return safe_text(value)
+    if isinstance(value, str):  # Markup too (a str): most values are clean and returned as they are
+        if not UNSAFE_CHARACTERS.search(value):
+            return value
+        return Markup(safe_text(str(value))) if isinstance(value, Markup) else safe_text(value)
     if isinstance(value, dict):
         return {key: safe_data(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -7,7 +7,9 @@ files, and that `campus pages DIR` writes to disk for any other builder.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import yaml
@@ -40,6 +42,7 @@ def template_environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=safe_data,  # no control character reaches a page, whatever validation let through
+        auto_reload=False,  # one environment per build: templates are not checked on disk for every page
     )
 
 
@@ -70,48 +73,46 @@ class SiteRenderer:
         body = self.env.get_template(template).render(**context)
         return GeneratedPage(src_uri, _front_matter(meta) + body)
 
+    def record_page(self, entry) -> GeneratedPage:
+        page = self.presenter.record_page(entry)
+        meta = {"title": _meta_text(f"{entry.title} — {entry.type_info.label}"),
+                "description": _meta_text(entry.record.summary),
+                "campus": {"id": entry.id, "type": entry.type},
+                "jsonld": jsonld.script_text(jsonld.record_jsonld(entry, self.catalogue, self.site_url))}
+        return self._page(f"{entry.type_info.section}/{entry.id}.md", f"{entry.type}.md.jinja", meta, page=page)
+
+    def listing_page(self, info: r.RecordType) -> GeneratedPage:
+        listing = self.presenter.listing_page(info.name)
+        meta = {"title": info.plural,
+                "description": f"{listing['count_text'].capitalize()} du campus.",
+                "campus": {"listing": info.name}}
+        return self._page(f"{info.section}/index.md", "listing.md.jinja", meta, listing=listing)
+
+    def theme_page(self, theme_id: str) -> GeneratedPage:
+        theme = self.presenter.theme_page(theme_id)
+        meta = {"title": _meta_text(f"{theme['title']} — Thématique"),
+                "description": _meta_text(f"Toutes les ressources du campus sur la thématique « {theme['title']} »."),
+                "campus": {"theme": theme_id}}
+        return self._page(f"thematiques/{theme_id}.md", "theme.md.jinja", meta, theme=theme)
+
+    def themes_index(self) -> GeneratedPage:
+        return self._page("thematiques/index.md", "themes.md.jinja",
+                          {"title": "Thématiques", "description": "Les thématiques du campus et leurs ressources."},
+                          index=self.presenter.themes_index())
+
     def record_pages(self, wanted=None) -> list[GeneratedPage]:
-        pages = []
-        for entry in self.catalogue.entries:
-            if wanted is not None and not wanted(f"{entry.type_info.section}/{entry.id}.md"):
-                continue
-            page = self.presenter.record_page(entry)
-            meta = {"title": _meta_text(f"{entry.title} — {entry.type_info.label}"),
-                    "description": _meta_text(entry.record.summary),
-                    "campus": {"id": entry.id, "type": entry.type},
-                    "jsonld": jsonld.script_text(jsonld.record_jsonld(entry, self.catalogue, self.site_url))}
-            pages.append(self._page(f"{entry.type_info.section}/{entry.id}.md", f"{entry.type}.md.jinja",
-                                    meta, page=page))
-        return pages
+        return [self.record_page(entry) for entry in self.catalogue.entries
+                if wanted is None or wanted(f"{entry.type_info.section}/{entry.id}.md")]
 
     def listing_pages(self, wanted=None) -> list[GeneratedPage]:
-        pages = []
-        for info in r.RECORD_TYPES.values():
-            if wanted is not None and not wanted(f"{info.section}/index.md"):
-                continue
-            listing = self.presenter.listing_page(info.name)
-            meta = {"title": info.plural,
-                    "description": f"{listing['count_text'].capitalize()} du campus.",
-                    "campus": {"listing": info.name}}
-            pages.append(self._page(f"{info.section}/index.md", "listing.md.jinja", meta, listing=listing))
-        return pages
+        return [self.listing_page(info) for info in r.RECORD_TYPES.values()
+                if wanted is None or wanted(f"{info.section}/index.md")]
 
     def theme_pages(self, wanted=None) -> list[GeneratedPage]:
-        pages = []
-        for theme_id in sorted(self.catalogue.themes):
-            if wanted is not None and not wanted(f"thematiques/{theme_id}.md"):
-                continue
-            theme = self.presenter.theme_page(theme_id)
-            meta = {"title": _meta_text(f"{theme['title']} — Thématique"),
-                    "description": _meta_text(f"Toutes les ressources du campus sur la thématique « {theme['title']} »."),
-                    "campus": {"theme": theme_id}}
-            pages.append(self._page(f"thematiques/{theme_id}.md", "theme.md.jinja", meta, theme=theme))
-        if wanted is not None and not wanted("thematiques/index.md"):
-            return pages
-        index = self.presenter.themes_index()
-        pages.append(self._page("thematiques/index.md", "themes.md.jinja",
-                                {"title": "Thématiques",
-                                 "description": "Les thématiques du campus et leurs ressources."}, index=index))
+        pages = [self.theme_page(theme_id) for theme_id in sorted(self.catalogue.themes)
+                 if wanted is None or wanted(f"thematiques/{theme_id}.md")]
+        if wanted is None or wanted("thematiques/index.md"):
+            pages.append(self.themes_index())
         return pages
 
     def home_page(self, intro_markdown: str) -> GeneratedPage:
@@ -146,12 +147,22 @@ class SiteRenderer:
 
     def open_data_pages(self) -> list[GeneratedPage]:
         """'Données' (the export files, their columns, the licence) and 'Nouveautés' (with the feed)."""
-        data = {"title": "Données ouvertes", "description": "Le catalogue du campus en données ouvertes : "
+        return [self.data_page(), self.news_page()]
+
+    def data_page(self) -> GeneratedPage:
+        meta = {"title": "Données ouvertes", "description": "Le catalogue du campus en données ouvertes : "
                 "JSON, CSV et schémas, sous Licence Ouverte 2.0."}
-        news = {"title": "Nouveautés", "description": "Les ressources ajoutées ou mises à jour récemment "
+        return self._page("donnees.md", "donnees.md.jinja", meta, data=exports.data_page(self.catalogue))
+
+    def news_page(self) -> GeneratedPage:
+        meta = {"title": "Nouveautés", "description": "Les ressources ajoutées ou mises à jour récemment "
                 "dans le campus."}
-        return [self._page("donnees.md", "donnees.md.jinja", data, data=exports.data_page(self.catalogue)),
-                self._page("nouveautes.md", "nouveautes.md.jinja", news, news=feed.news_page(self.catalogue))]
+        return self._page("nouveautes.md", "nouveautes.md.jinja", meta, news=feed.news_page(self.catalogue))
+
+    def fields_page(self) -> GeneratedPage:
+        meta = {"title": "Champs des fiches",
+                "description": "Les champs de chaque type de fiche du catalogue, pour les éditeurs."}
+        return self._page("champs-des-fiches.md", "fields.md.jinja", meta, tables=field_tables())
 
     def data_files(self, site_name: str, networks: list[dict] = ()) -> dict[str, str | bytes]:
         """Files published beside the pages: the open data exports (donnees/) and the Atom feed."""
@@ -160,31 +171,35 @@ class SiteRenderer:
         files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
         return files
 
+    def page_plan(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None,
+                  wanted=None) -> dict[str, Callable[[], GeneratedPage]]:
+        """Every generated page, not rendered yet: its path -> a function rendering it, in the
+        order of the paths. `written_pages` maps hand-written pages' paths to their titles.
+
+        With `wanted` (a predicate on a page's path), only the pages it accepts: an incremental
+        build passes the pages whose inputs changed (generator/dependencies.py)."""
+        plan: dict[str, Callable[[], GeneratedPage]] = {}
+        for entry in self.catalogue.entries:
+            plan[f"{entry.type_info.section}/{entry.id}.md"] = partial(self.record_page, entry)
+        for info in r.RECORD_TYPES.values():
+            plan[f"{info.section}/index.md"] = partial(self.listing_page, info)
+        for theme_id in sorted(self.catalogue.themes):
+            plan[f"thematiques/{theme_id}.md"] = partial(self.theme_page, theme_id)
+        plan["thematiques/index.md"] = self.themes_index
+        plan["index.md"] = partial(self.home_page, intro_markdown)
+        plan["champs-des-fiches.md"] = self.fields_page
+        plan["donnees.md"] = self.data_page
+        plan["nouveautes.md"] = self.news_page
+        plan["plan-du-site.md"] = partial(self.site_map, site_map_pages(written_pages))
+        plan["recherche.md"] = self.search_page
+        return {src_uri: plan[src_uri] for src_uri in sorted(plan) if wanted is None or wanted(src_uri)}
+
     def all_pages(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None,
                   wanted=None) -> list[GeneratedPage]:
-        """Every generated page. `written_pages` maps hand-written pages' paths to their titles.
-
-        With `wanted` (a predicate on a page's path), only the pages it accepts are rendered: an
-        incremental build passes the pages whose inputs changed (generator/dependencies.py)."""
-        def want(src_uri: str) -> bool:
-            return wanted is None or wanted(src_uri)
-
+        """Every generated page (those `wanted` accepts, if given; see `page_plan`), rendered."""
+        plan = self.page_plan(intro_markdown, written_pages, wanted)
         with stage("render"):
-            pages = self.record_pages(wanted) + self.listing_pages(wanted) + self.theme_pages(wanted)
-            pages = [p for p in pages if want(p.src_uri)]  # the themes index comes with theme_pages
-            if want("index.md"):
-                pages.append(self.home_page(intro_markdown))
-            if want("champs-des-fiches.md"):
-                pages.append(self._page("champs-des-fiches.md", "fields.md.jinja",
-                                        {"title": "Champs des fiches", "description":
-                                         "Les champs de chaque type de fiche du catalogue, pour les éditeurs."},
-                                        tables=field_tables()))
-            pages += [p for p in self.open_data_pages() if want(p.src_uri)]
-            if want("plan-du-site.md"):
-                pages.append(self.site_map(site_map_pages(written_pages)))
-            if want("recherche.md"):
-                pages.append(self.search_page())
-            return sorted(pages, key=lambda p: p.src_uri)
+            return [render() for render in plan.values()]
 
 
 def site_map_pages(written_pages: dict[str, str] | None) -> dict[str, str]:

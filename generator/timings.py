@@ -6,7 +6,9 @@ process and of the programs it ran, such as Pagefind): on a busy machine the CPU
 comparable. When the environment variable CAMPUS_TIMINGS names a file, the MkDocs plugin
 writes the totals there as JSON at the end of the build: {"wall": {stage: s}, "cpu": {...},
 "memory_mb": {"builder": peak resident set of the build process, "programs": largest peak of the
-programs it ran}} — Pagefind's peak is reported apart from the generator's and MkDocs'.
+programs it ran, "render_worker": peak of the process rendering pages beside it, when there is one}}
+— Pagefind's peak is reported apart from the generator's and MkDocs'. The render worker's stage
+times (generator/parallel.py) are added to this process's: its wall time overlaps the builder's.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ ENV_VAR = "CAMPUS_TIMINGS"
 
 _totals: dict[str, list[float]] = {}  # stage -> [wall seconds, CPU seconds]
 _stack: list[list[float]] = []  # time spent in nested stages of each open stage
+_memory: dict[str, float] = {}  # peak memory (MB) of helper processes, by name
 
 
 def _cpu() -> float:
@@ -47,6 +50,19 @@ def stage(name: str) -> Iterator[None]:
             _stack[-1][1] += cpu
 
 
+def add(other: dict[str, dict[str, float]]) -> None:
+    """Count the stage times of another process (as given by its `totals()`) with this one's."""
+    for name, wall in other.get("wall", {}).items():
+        total = _totals.setdefault(name, [0.0, 0.0])
+        total[0] += wall
+        total[1] += other.get("cpu", {}).get(name, 0.0)
+
+
+def note_memory(name: str, peak_mb: float) -> None:
+    """The peak memory of a helper process of the build (the render worker), reported by name."""
+    _memory[name] = max(peak_mb, _memory.get(name, 0.0))
+
+
 def totals() -> dict[str, dict[str, float]]:
     """Seconds per stage since the last reset: {"wall": {...}, "cpu": {...}}."""
     return {"wall": {k: v[0] for k, v in sorted(_totals.items())},
@@ -57,11 +73,12 @@ def peak_memory_mb() -> dict[str, float]:
     """Peak resident memory (MB) of this process and, apart, of the largest program it ran and waited for."""
     # ru_maxrss is in kilobytes on Linux.
     return {"builder": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "programs": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+            "programs": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1), **_memory}
 
 
 def reset() -> None:
     _totals.clear()
+    _memory.clear()
 
 
 def write_if_requested() -> None:

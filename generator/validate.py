@@ -13,13 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
 from . import records as r
 from .errors import Problem, quote
 from .load import Document, load_file
+from .parallel import PrefetchedLoads
+from .parallel import wanted as wanted_in_parallel
 
 # Which field names hold references, and to what (a record type or a reference list).
 REFERENCE_FIELDS = {
@@ -368,12 +370,14 @@ def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
             yield from _references(item, loc + (index,))
 
 
-def validate_catalogue(root: Path, base: Path | None = None, memo=None) -> tuple[ValidCatalogue, list[Problem]]:
+def validate_catalogue(root: Path, base: Path | None = None, memo=None,
+                       parallel: bool = False) -> tuple[ValidCatalogue, list[Problem]]:
     """Load and validate every file under `root` (the catalogue folder).
 
     Paths in problems are shown relative to `base` (default: the folder holding `root`).
     `memo(path, key, compute)`, when given, may return a previous result for an unchanged file
-    (generator/cache.py FileMemo, under `mkdocs serve`).
+    (generator/cache.py FileMemo, under `mkdocs serve`). With `parallel` (and no memo), a forked
+    process may parse half of the record files meanwhile (generator/parallel.py; same results).
     """
     remember = memo or (lambda path, key, compute: compute())
     base = base or root.parent
@@ -382,6 +386,13 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None) -> tuple
     lists: dict[str, tuple[Document, dict[str, int]]] = {}
     if not root.is_dir():
         return result, [Problem(_display(root, base), 1, 1, "dossier du catalogue introuvable")]
+    record_files: Iterable[tuple[str, Path]] = _record_files(root, base, problems)
+    prefetched = None
+    if parallel and memo is None:
+        record_files = list(record_files)
+        if wanted_in_parallel(len(record_files)):
+            half = record_files[len(record_files) // 2:]
+            remember = prefetched = PrefetchedLoads([(path, _display(path, base)) for _, path in half])
     result.themes = _load_reference_list(root / "themes.yml", "themes", root, base, problems, lists)
     result.organisations = _load_reference_list(root / "organisations.yml", "organisations", root, base, problems, lists)
     result.sources = _load_reference_list(root / "sources.yml", "sources", root, base, problems, lists)
@@ -389,7 +400,7 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None) -> tuple
     documents: dict[str, Document] = {}
     seen: dict[str, str] = {}
     unreadable: set[str] = set()  # records already reported: references to them are not unknown
-    for type_name, path in _record_files(root, base, problems):
+    for type_name, path in record_files:
         display = _display(path, base)
         record_type = r.RECORD_TYPES[type_name]
         record_id = path.stem
@@ -425,6 +436,8 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None) -> tuple
             result.records.append(Located(record_id, type_name, record, display))
         else:
             unreadable.add(record_id)
+    if prefetched is not None:
+        prefetched.close()
 
     known = {"themes": result.themes, "organisations": result.organisations, "sources": result.sources,
              "community": {x.id for x in result.records if x.type == "community"},

@@ -3,11 +3,14 @@
 - generator/passthrough.py keeps the HTML blocks of generated pages out of Python-Markdown:
   pages must come out exactly as Markdown would have made them;
 - generator/load.py parses with libyaml when it can: data, positions and error messages
-  must be those of PyYAML's own parser.
+  must be those of PyYAML's own parser;
+- generator/parallel.py renders the pages in a second process under `mkdocs build`: the site
+  must be the one a sequential render writes, with or without the page cache.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -55,6 +58,10 @@ def test_generated_pages_come_out_as_markdown_makes_them(project):
     "<p>fermé</p> puis du *texte*\n\n## Titre {#ancre}",
     "<ul>\n<li>un</li>\n\n<li>deux</li>\n</ul>\n\n- liste\n- Markdown\n\n<h3 id=\"x\">Titre</h3>",
     "<span>en ligne</span>\n\n<hr>\n\n<table>\n<tr><td>a</td></tr>\n</table>",
+    "## Sources\n\n<ul class=\"x\">\n<li>a</li>\n</ul>\n<p>fin</p>\n",
+    "texte\n\n<ul>\n<li>a</li>\n</ul>\n\n\n",
+    "<ul>\n<li>a</li>\n</ul>\n\n\n\n<p>b</p>\n\n",
+    "<div>\n<p>a</p>\n</div>\n*texte*\n",
 ])
 def test_tricky_markdown_is_unchanged(text):
     expected, expected_toc = _convert(text)
@@ -136,3 +143,82 @@ def test_relative_links_match_posixpath():
                 for _ in range(2)]
         pairs.append((urls[0], urls[1]))
     assert [relative_url(a, b) for a, b in pairs] == [reference(a, b) for a, b in pairs]
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _build(config: Path, out: Path, parallel: str, **env) -> tuple[dict, str]:
+    """`mkdocs build --strict` with the pages rendered in a second process ("1") or not ("0");
+    the stage times and peak memories the build reports (CAMPUS_TIMINGS), and its log."""
+    import json
+
+    from conftest import BUILD_ENV, build_site
+
+    timings = out.parent / (out.name + "-timings.json")
+    result = build_site(config, out, env={**BUILD_ENV, "CAMPUS_PARALLEL": parallel,
+                                          "CAMPUS_TIMINGS": str(timings), **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(timings.read_text(encoding="utf-8")), result.stderr
+
+
+def test_pages_rendered_in_a_second_process_make_the_same_site(tmp_path):
+    """`mkdocs build` of a large catalogue renders its pages in a forked process
+    (generator/parallel.py): the site is byte for byte the one a sequential render writes,
+    also for an incremental build reusing pages from the cache."""
+    from bs4 import BeautifulSoup
+    from conftest import copy_project
+
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    config = project / "mkdocs.yml"
+    sequential, _ = _build(config, tmp_path / "sequential", "0")
+    parallel, _ = _build(config, tmp_path / "parallel", "1", CAMPUS_CACHE_DIR=str(tmp_path / "cache"))
+    assert "render_worker" in parallel["memory_mb"] and "render_worker" not in sequential["memory_mb"]
+    one, two = _site_files(tmp_path / "sequential"), _site_files(tmp_path / "parallel")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    page = BeautifulSoup(two["communautes/codeveloppeurs/index.html"], "html5lib")
+    assert page.h1.get_text(strip=True) == "Communauté des codéveloppeurs"
+
+    # One record changed: the parallel build renders only what shows it and reuses the rest.
+    record = project / "catalogue" / "communities" / "codeveloppeurs.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("title: ", "title: Nouveau nom — ", 1),
+                      encoding="utf-8")
+    _build(config, tmp_path / "cold", "0")
+    timings, log = _build(config, tmp_path / "incremental", "1", CAMPUS_CACHE_DIR=str(tmp_path / "cache"))
+    reused, rendered = map(int, re.search(r"Campus : (\d+) pages reprises du cache, (\d+) pages rendues", log).groups())
+    assert reused > 0 and rendered > 0 and "render_worker" in timings["memory_mb"]
+    one, two = _site_files(tmp_path / "cold"), _site_files(tmp_path / "incremental")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_catalogue_loaded_in_two_processes_gives_the_same_records_and_problems(tmp_path, monkeypatch):
+    """With a second process parsing half of the files (generator/parallel.py), validation finds the
+    same records and the same located problems, wherever the files stand."""
+    import shutil
+
+    from generator import parallel
+    from generator.validate import validate_catalogue
+
+    root = shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
+    broken = {"tools/zz-syntaxe.yml": "title: Outil\nsummary: [pas fermé\n",
+              "tools/zz-champ.yml": "title: Outil\nsummary: Court.\nkind: sheet\nthemes: [facilitation]\n"
+                                    "published: 2024-01-01\nsources: [article-campus]\ncouleur: bleu\n",
+              "trainings/zz-ref.yml": (root / "trainings" / "hostile.yml").read_text(encoding="utf-8")
+              .replace("themes: [", "themes: [inconnue, ", 1),
+              "communities/aa-double.yml": "title: A\ntitle: B\n",
+              "interventions/zz-tab.yml": "title:\tx\n"}
+    for name, text in broken.items():
+        (root / name).write_text(text, encoding="utf-8")
+    results = {}
+    for setting in ("0", "1"):
+        monkeypatch.setenv(parallel.ENV_VAR, setting)
+        valid, problems = validate_catalogue(root, tmp_path, parallel=True)
+        results[setting] = ([(x.id, x.type, x.path, x.record) for x in valid.records],
+                            (valid.themes, valid.organisations, valid.sources), problems)
+    assert results["1"] == results["0"]
+    records, _, problems = results["1"]
+    assert len(records) > 5
+    assert {p.path for p in problems} >= {f"catalogue/{name}" for name in broken}

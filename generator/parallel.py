@@ -1,0 +1,141 @@
+"""Loading the catalogue and rendering the generated pages with a second process.
+
+Loading: `PrefetchedLoads` parses the second half of the record files in a forked worker while
+this process parses and validates the first half (YAML parsing is most of the loading: 6.4 s of
+CPU at 10,000 records); the worker sends each file's document or problems back, which this process
+validates in the usual order. Each result is the one `load_file` gives here.
+
+Rendering: a cold build of 10,000 records spends about 18 s of CPU rendering pages (records'
+Markdown, sanitising, Jinja) before MkDocs reads them. `BackgroundPages` forks one worker
+after the catalogue is loaded and modelled; the worker renders the pages in the order given
+(the order the builder reads them) and sends each text back as soon as it is ready, while this
+process goes on: the builder converts the first pages as the worker renders the next ones.
+A page's text is the one a sequential render gives (the same code on the same data, forked).
+
+Only with the "fork" start method (the worker inherits the catalogue instead of pickling it),
+never in a process with other threads running (`mkdocs serve`): the plugin uses both for
+`mkdocs build` only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from . import timings
+from .load import load_file
+
+ENV_VAR = "CAMPUS_PARALLEL"  # "0": never; "1": always (tests); unset: when it pays
+MIN_ITEMS = 200  # fewer pages or files take well under a second: not worth a process
+CHUNK = 16  # pages per message between the processes (files: four times as many)
+
+_plan: dict[str, Callable] = {}  # the pages to render, inherited by the forked worker
+
+
+def wanted(items: int) -> bool:
+    """Whether to share `items` pages to render (or files to load) with a second process here."""
+    setting = os.environ.get(ENV_VAR, "").strip()
+    if setting in ("0", "1"):
+        return setting == "1" and "fork" in multiprocessing.get_all_start_methods()
+    return items >= MIN_ITEMS and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _start() -> None:
+    timings.reset()  # the worker's own stage times, sent back at the end
+
+
+def _executor() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_start)
+
+
+def _load(item: tuple[Path, str]):
+    return load_file(*item)
+
+
+class PrefetchedLoads:
+    """`load_file` results of the given files, parsed by a forked worker; usable as the `memo` of
+    `validate_catalogue`: any other call is computed here."""
+
+    def __init__(self, files: list[tuple[Path, str]]):
+        self._files = {(str(path), display) for path, display in files}
+        self._ready: dict[tuple[str, str], tuple] = {}
+        self._executor = _executor()
+        self._results = zip(((str(path), display) for path, display in files),
+                            self._executor.map(_load, files, chunksize=CHUNK * 4))
+
+    def __call__(self, path, key, compute):
+        wanted = (str(path), key[1]) if key[0] == "load" else None
+        if wanted not in self._files:
+            return compute()
+        while wanted not in self._ready:
+            done, result = next(self._results)
+            self._ready[done] = result
+        self._files.discard(wanted)
+        return self._ready.pop(wanted)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _render(src_uri: str) -> str:
+    with timings.stage("render"):
+        return _plan[src_uri]().text
+
+
+def _finish() -> dict:
+    return {"timings": timings.totals(),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+class BackgroundPages:
+    """The texts of generated pages, rendered by a forked worker, by path."""
+
+    def __init__(self, plan: dict[str, Callable]):
+        global _plan
+        _plan = plan
+        self._pending = set(plan)
+        self._ready: dict[str, str] = {}
+        self._executor = _executor()
+        try:
+            self._results = zip(plan, self._executor.map(_render, plan, chunksize=CHUNK))
+            self._stats = self._executor.submit(_finish)  # runs after every page (one worker, in order)
+        finally:
+            _plan = {}  # the worker has its own copy; this process keeps no reference to the pages
+        self.worker_peak_mb: float | None = None
+
+    def __contains__(self, src_uri: str) -> bool:
+        return src_uri in self._pending
+
+    def text(self, src_uri: str) -> str:
+        """The page's text, waiting for the worker to render it if need be (a failure in the
+        worker is raised here)."""
+        while src_uri not in self._ready:
+            done, text = next(self._results)
+            self._ready[done] = text
+        self._pending.discard(src_uri)
+        return self._ready.pop(src_uri)
+
+    def close(self) -> None:
+        """Wait for the worker to end; count its stage times and peak memory with this build's."""
+        if self._executor is None:
+            return
+        if not self._pending:
+            stats = self._stats.result()
+            timings.add(stats["timings"])
+            self.worker_peak_mb = stats["peak_mb"]
+            timings.note_memory("render_worker", self.worker_peak_mb)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = None
+
+    def abandon(self) -> None:
+        """The build failed: stop the worker without waiting for its pages."""
+        if self._executor is None:
+            return
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+            process.terminate()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = None
