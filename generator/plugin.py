@@ -95,6 +95,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._holding_site = False
         self._search_generation = 0
         self._memo: FileMemo | None = None  # under mkdocs serve: unchanged files are not read again
+        self._data_files: dict[str, str | bytes] | None = None  # under mkdocs serve: the latest exports written
+        self._exports_lock = threading.Lock()  # one background export at a time
+        self._build_generation = 0  # under mkdocs serve: counts builds, so older background work gives way
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
@@ -111,6 +114,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._reused: dict[str, CachedPage] = {}
         self._inputs: dict[str, str] = {}
         self._outputs_now: set[str] = set()
+        self._exports_due = None
         self.project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
@@ -200,10 +204,22 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if self.cache is not None:
             log.info(f"Campus : {len(self._reused)} pages reprises du cache, "
                      f"{len(generated) - len(self._reused)} pages rendues")
-        with timings.stage("exports"):
-            data_files = renderer.data_files(config.site_name, networks.included(self.networks))
+        if self.command == "serve" and self._data_files is not None:
+            # mkdocs serve: the edited page must not wait for the open data and the feed (seconds at
+            # 10,000 records). The latest ones written are kept in place; on_post_build computes the
+            # new ones in the background.
+            data_files = self._data_files
+            self._exports_due = (renderer, config.site_name, networks.included(self.networks))
+        else:
+            with timings.stage("exports"):
+                data_files = renderer.data_files(config.site_name, networks.included(self.networks))
+            if self.command == "serve":
+                self._data_files = data_files
         for path, content in data_files.items():  # open data and Atom feed
-            files.append(File.generated(config, path, content=content))
+            file = File.generated(config, path, content=content)
+            if self._exports_due is not None and self.dirty:
+                file.is_modified = lambda: False  # mkdocs serve --dirty: these are the files already written
+            files.append(file)
         if self.config.primary_color:
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files
@@ -288,6 +304,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             else:
                 self.cache.save(set(self._inputs), write=self.command != "serve")
         if self.command == "serve":
+            if self._exports_due is not None:
+                threading.Thread(target=self._export_in_background,
+                                 args=(Path(config.site_dir), self._build_generation, *self._exports_due),
+                                 daemon=True).start()
             # The edited page must not wait for the search index: it is rebuilt in the background,
             # from a snapshot of the pages, and swapped in between two builds.
             self._search_generation += 1
@@ -302,7 +322,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             raise PluginError(f"Index de recherche : {exc}") from None
 
     def on_pre_build(self, config):
-        if self.command == "serve":  # no background index touches the site while MkDocs writes it
+        if self.command == "serve":  # no background work touches the site while MkDocs writes it
+            self._build_generation += 1
             self._site_lock.acquire()
             self._holding_site = True
 
@@ -310,6 +331,31 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if self._holding_site:
             self._holding_site = False
             self._site_lock.release()
+
+    def _export_in_background(self, site_dir: Path, generation: int, renderer: SiteRenderer, site_name: str,
+                              included: list[dict]):
+        """mkdocs serve: compute the open data and the feed of the build just served and write them
+        into the site, unless a newer build started meanwhile (it will write its own)."""
+        with self._exports_lock:
+            if generation != self._build_generation:
+                return
+            try:
+                data_files = renderer.data_files(site_name, included)
+            except Exception as exc:  # never a traceback in the terminal for a background step
+                print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
+                return
+            with self._site_lock:
+                if generation != self._build_generation:
+                    return
+                try:
+                    for path, content in data_files.items():
+                        target = site_dir / path
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+                except OSError as exc:
+                    print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
+                    return
+                self._data_files = data_files
 
     def _index_in_background(self, site_dir: Path, generation: int):
         with self._search_lock:
