@@ -10,13 +10,14 @@ from .timings import stage
 from .validate import validate_catalogue
 
 
-def read_catalogue(root: Path, base: Path | None = None, memo=None) -> Catalogue:
+def read_catalogue(root: Path, base: Path | None = None, memo=None, previous: Catalogue | None = None) -> Catalogue:
     """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem.
 
-    `memo`: see validate_catalogue (results kept for unchanged files)."""
+    `memo`: see validate_catalogue (results kept for unchanged files); `previous`: see
+    build_catalogue (relations kept while no record's title, themes or links changed)."""
     with stage("load+validate"):
         valid, problems = validate_catalogue(root, base, memo)
     if problems:
         raise CatalogueError(problems)
     with stage("model"):
-        return build_catalogue(valid)
+        return build_catalogue(valid, previous)

@@ -95,8 +95,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._holding_site = False
         self._search_generation = 0
         self._memo: FileMemo | None = None  # under mkdocs serve: unchanged files are not read again
+        self._digests: dict | None = None  # under mkdocs serve: records' digests, kept while unchanged
         self._data_files: dict[str, str | bytes] | None = None  # under mkdocs serve: the latest exports written
-        self._exports_lock = threading.Lock()  # one background export at a time
+        self._after_lock = threading.Lock()  # one background step after a serve build at a time
         self._build_generation = 0  # under mkdocs serve: counts builds, so older background work gives way
 
     def on_startup(self, *, command, dirty):
@@ -105,6 +106,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if command == "serve":
             self._serve_cache = tempfile.mkdtemp(prefix="campus-serve-cache-")
             self._memo = FileMemo()
+            self._digests = {}
             if dirty:
                 logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice_as_info)
 
@@ -120,9 +122,11 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         branding.apply(config, self.config)
         self.catalogue_dir = (self.project / self.config.catalogue).resolve()
         serving = self.command == "serve"
-        gc.unfreeze()
+        if not serving:  # under serve, the step after each build unfreezes, collects and freezes
+            gc.unfreeze()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo)
+            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo,
+                                       self.catalogue if serving else None)
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                        + "\n" + summary_line(exc.problems))
@@ -142,8 +146,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                                                self.config.network_timeout, self.config.network_max_bytes)
         if not serving:
             # One build: keep the catalogue out of the garbage collector's scans (at 10,000
-            # records they cost a fifth of the rendering). Never under serve: freezing would
-            # also freeze the previous build's garbage, which then piles up at each rebuild.
+            # records they cost a fifth of the rendering). Under serve, freezing here would also
+            # freeze the previous build's garbage: _after_serving collects it first.
             gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
@@ -183,7 +187,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         wanted = None
         if self.cache is not None:
             with timings.stage("dependencies"):
-                dependencies = Dependencies(self.catalogue, intro, site_map_pages(written))
+                dependencies = Dependencies(self.catalogue, intro, site_map_pages(written), self._digests)
 
             def wanted(src_uri: str) -> bool:  # render only the pages whose inputs changed
                 self._inputs[src_uri] = dependencies.page(src_uri)
@@ -304,10 +308,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             else:
                 self.cache.save(set(self._inputs), write=self.command != "serve")
         if self.command == "serve":
-            if self._exports_due is not None:
-                threading.Thread(target=self._export_in_background,
-                                 args=(Path(config.site_dir), self._build_generation, *self._exports_due),
-                                 daemon=True).start()
+            threading.Thread(target=self._after_serving, args=(Path(config.site_dir), self._build_generation,
+                                                               self._exports_due), daemon=True).start()
             # The edited page must not wait for the search index: it is rebuilt in the background,
             # from a snapshot of the pages, and swapped in between two builds.
             self._search_generation += 1
@@ -332,30 +334,42 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             self._holding_site = False
             self._site_lock.release()
 
-    def _export_in_background(self, site_dir: Path, generation: int, renderer: SiteRenderer, site_name: str,
-                              included: list[dict]):
-        """mkdocs serve: compute the open data and the feed of the build just served and write them
-        into the site, unless a newer build started meanwhile (it will write its own)."""
-        with self._exports_lock:
+    def _after_serving(self, site_dir: Path, generation: int, exports_due: tuple | None):
+        """mkdocs serve, once the build is served: write the open data and the feed of that build,
+        then collect the garbage of the previous one, unless a newer build started meanwhile."""
+        with self._after_lock:
             if generation != self._build_generation:
                 return
+            if exports_due is not None:
+                self._write_exports(site_dir, generation, *exports_due)
+            if generation == self._build_generation:
+                # The catalogue and MkDocs' pages make millions of objects: a full collection during
+                # a rebuild took up to a second at 10,000 records. Collect here, then freeze what is
+                # left, so that collections during the next build only scan that build's objects;
+                # unfreezing first lets this collection reclaim what the previous one froze.
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+
+    def _write_exports(self, site_dir: Path, generation: int, renderer: SiteRenderer, site_name: str,
+                       included: list[dict]):
+        try:
+            data_files = renderer.data_files(site_name, included)
+        except Exception as exc:  # never a traceback in the terminal for a background step
+            print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
+            return
+        with self._site_lock:
+            if generation != self._build_generation:
+                return  # a newer build started: it will write its own
             try:
-                data_files = renderer.data_files(site_name, included)
-            except Exception as exc:  # never a traceback in the terminal for a background step
+                for path, content in data_files.items():
+                    target = site_dir / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            except OSError as exc:
                 print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
                 return
-            with self._site_lock:
-                if generation != self._build_generation:
-                    return
-                try:
-                    for path, content in data_files.items():
-                        target = site_dir / path
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-                except OSError as exc:
-                    print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
-                    return
-                self._data_files = data_files
+            self._data_files = data_files
 
     def _index_in_background(self, site_dir: Path, generation: int):
         with self._search_lock:
