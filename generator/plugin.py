@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from . import branding, material_markup, networks, passthrough, timings
+from . import branding, material_markup, networks, passthrough, serve_watch, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
 from .cache import CachedPage, FileMemo, PageCache, site_key
 from .dependencies import Dependencies
@@ -421,5 +421,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             shutil.rmtree(self._serve_cache, ignore_errors=True)
 
     def on_serve(self, server, config, builder):
+        # The operating system's notifications rather than MkDocs' polling when possible
+        # (generator/serve_watch.py); CAMPUS_SERVE_POLLING=1 keeps the polling.
+        if os.environ.get("CAMPUS_SERVE_POLLING") or not serve_watch.use_native_observer(
+                server, also=[str(self.catalogue_dir)]):
+            log.info("Campus : modifications suivies par scrutation (toutes les 0,5 s)")
         server.watch(str(self.catalogue_dir))
         return server
