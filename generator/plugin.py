@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import jinja2
@@ -31,9 +30,6 @@ from .render import SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
-
-# mkdocs serve: seconds without a new build before the garbage of the previous ones is collected.
-IDLE_BEFORE_COLLECTION = 5.0
 
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
@@ -346,19 +342,15 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 return
             if exports_due is not None:
                 self._write_exports(site_dir, generation, *exports_due)
-            # The catalogue and MkDocs' pages are about a million objects at 10,000 records: a full
-            # garbage collection that falls during a rebuild held it up to a second and a half. It
-            # runs here once the preview has been idle a while (it holds the interpreter), then
-            # freezes what is left, so that collections during the next build only scan that
-            # build's objects; unfreezing first reclaims what the previous collection froze.
-            deadline = time.monotonic() + IDLE_BEFORE_COLLECTION
-            while time.monotonic() < deadline:
-                if generation != self._build_generation:
-                    return  # a newer build: its own step will collect
-                time.sleep(0.2)
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
+            if generation == self._build_generation:
+                # The catalogue and MkDocs' pages are about a million objects at 10,000 records: a
+                # full collection falling during a rebuild held it up to a second and a half.
+                # Collect here, after the exports (it holds the interpreter for as long), then freeze
+                # what is left, so that the collections of the next build only scan that build's
+                # objects; unfreezing first reclaims what the previous collection froze.
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
 
     def _write_exports(self, site_dir: Path, generation: int, renderer: SiteRenderer, site_name: str,
                        included: list[dict]):
