@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import jinja2
@@ -30,6 +31,11 @@ from .render import SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
+
+# mkdocs serve: the garbage of frozen builds is collected after this many idle seconds, or after
+# this many builds in a row (bounding the memory they hold meanwhile).
+IDLE_BEFORE_COLLECTION = 3.0
+MAX_FROZEN_BUILDS = 8
 
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
@@ -99,6 +105,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._data_files: dict[str, str | bytes] | None = None  # under mkdocs serve: the latest exports written
         self._after_lock = threading.Lock()  # one background step after a serve build at a time
         self._build_generation = 0  # under mkdocs serve: counts builds, so older background work gives way
+        self._frozen_builds = 0  # under mkdocs serve: builds frozen since the last garbage collection
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
@@ -308,6 +315,12 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             else:
                 self.cache.save(set(self._inputs), write=self.command != "serve")
         if self.command == "serve":
+            # The catalogue and MkDocs' pages are about a million objects at 10,000 records: a full
+            # garbage collection holds the interpreter 1.5 s, and one fell in most rebuilds. Frozen,
+            # they are not scanned by the next build's collections; their garbage is collected in
+            # _after_serving, when the preview is idle or after MAX_FROZEN_BUILDS builds.
+            gc.freeze()
+            self._frozen_builds += 1
             threading.Thread(target=self._after_serving, args=(Path(config.site_dir), self._build_generation,
                                                                self._exports_due), daemon=True).start()
             # The edited page must not wait for the search index: it is rebuilt in the background,
@@ -336,21 +349,24 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def _after_serving(self, site_dir: Path, generation: int, exports_due: tuple | None):
         """mkdocs serve, once the build is served: write the open data and the feed of that build,
-        then collect the garbage of the previous one, unless a newer build started meanwhile."""
+        then collect the garbage of the previous ones, unless a newer build started meanwhile."""
         with self._after_lock:
             if generation != self._build_generation:
                 return
             if exports_due is not None:
                 self._write_exports(site_dir, generation, *exports_due)
+            # Collect the garbage of the builds frozen since the last collection (on_post_build)
+            # once the preview has been idle a while, or at once after many builds in a row.
+            deadline = time.monotonic() + (0 if self._frozen_builds >= MAX_FROZEN_BUILDS else IDLE_BEFORE_COLLECTION)
+            while time.monotonic() < deadline:
+                if generation != self._build_generation:
+                    return  # a newer build: its own step will collect
+                time.sleep(0.1)
             if generation == self._build_generation:
-                # The catalogue and MkDocs' pages are about a million objects at 10,000 records: a
-                # full collection falling during a rebuild held it up to a second and a half.
-                # Collect here, after the exports (it holds the interpreter for as long), then freeze
-                # what is left, so that the collections of the next build only scan that build's
-                # objects; unfreezing first reclaims what the previous collection froze.
                 gc.unfreeze()
                 gc.collect()
                 gc.freeze()
+                self._frozen_builds = 0
 
     def _write_exports(self, site_dir: Path, generation: int, renderer: SiteRenderer, site_name: str,
                        included: list[dict]):
