@@ -27,7 +27,7 @@ from .mkdocs_config import config_chain
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
 ENV_VAR = "CAMPUS_CACHE_DIR"
 MANIFEST = "manifest.json"
-_NOT_OUTPUT = {ENV_VAR, "CAMPUS_TIMINGS", "CAMPUS_PARALLEL"}  # variables that change no page (any other CAMPUS_* keys the cache)
+_NOT_OUTPUT = {ENV_VAR, "CAMPUS_TIMINGS", "CAMPUS_PARALLEL", "CAMPUS_SERVE_POLLING"}  # variables that change no page (any other CAMPUS_* keys the cache)
 _ENV_TAG = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
 
 

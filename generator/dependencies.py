@@ -34,12 +34,28 @@ def record_digest(entry: Entry) -> str:
     return _digest(entry.id, entry.type, entry.path, entry.record.model_dump_json())
 
 
+def _kept_digest(entry: Entry, digests: dict) -> str:
+    kept = digests.get(entry.id)
+    if kept is not None and kept[0] is entry.record and kept[1] == (entry.type, entry.path):
+        return kept[2]
+    digest = record_digest(entry)
+    digests[entry.id] = (entry.record, (entry.type, entry.path), digest)
+    return digest
+
+
 class Dependencies:
     """Fingerprints of the generated pages of one catalogue (path in the docs tree -> hex digest)."""
 
-    def __init__(self, catalogue: Catalogue, intro: str = "", written_pages: dict[str, str] | None = None):
+    def __init__(self, catalogue: Catalogue, intro: str = "", written_pages: dict[str, str] | None = None,
+                 digests: dict | None = None):
+        """`digests`: a dict kept from one catalogue to the next (mkdocs serve); a record object
+        seen before (its file unchanged) keeps its digest instead of being serialised again."""
         self.catalogue = catalogue
-        self.records = {e.id: record_digest(e) for e in catalogue.entries}
+        self.records = {e.id: _kept_digest(e, digests) if digests is not None else record_digest(e)
+                        for e in catalogue.entries}
+        if digests is not None:
+            for gone in digests.keys() - self.records.keys():
+                del digests[gone]
         self.references = _digest(
             [[k, v.model_dump_json()] for k, v in sorted(catalogue.themes.items())],
             [[k, v.model_dump_json()] for k, v in sorted(catalogue.organisations.items())],

@@ -54,6 +54,7 @@ class Catalogue:
     sources: dict[str, r.Source]
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_theme: dict[str, list[Entry]] = field(default_factory=dict)
+    shape: tuple = field(default=(), repr=False, compare=False)  # what relations derive from (see _shape)
 
     def of_type(self, type_name: str) -> list[Entry]:
         return [e for e in self.entries if e.type == type_name]
@@ -81,8 +82,24 @@ FORWARD = {
 }
 
 
-def build_catalogue(valid: ValidCatalogue) -> Catalogue:
-    """Resolve relations, add backlinks and related resources."""
+def _shape(valid: ValidCatalogue) -> tuple:
+    """Everything the order of entries, their relations, backlinks and related resources derive
+    from: each record's id, type, file, title, themes and the fields naming other records, and
+    the theme ids. Two catalogues of the same shape differ only in what their records say."""
+    fields = sorted({name for _type, name in FORWARD})
+    return (tuple(sorted(valid.themes)),
+            tuple((x.id, x.type, x.path, x.record.title, tuple(x.record.themes),
+                   tuple(repr(getattr(x.record, name, None)) for name in fields)) for x in valid.records))
+
+
+def build_catalogue(valid: ValidCatalogue, previous: Catalogue | None = None) -> Catalogue:
+    """Resolve relations, add backlinks and related resources.
+
+    `previous`: the catalogue of an earlier reading (mkdocs serve); when its shape is the same,
+    its relations are reused for the new records instead of being computed again."""
+    shape = _shape(valid)
+    if previous is not None and previous.shape == shape:
+        return _reshaped(valid, previous, shape)
     entries = sorted((Entry(x.id, x.type, x.record, x.path, entry_url(x.type, x.id)) for x in valid.records),
                      key=_sort_key)
     by_id = {e.id: e for e in entries}
@@ -111,7 +128,21 @@ def build_catalogue(valid: ValidCatalogue) -> Catalogue:
     overlaps: dict = {}
     for entry in entries:
         entry.related = _related(entry, groups, rankings, overlaps)
-    return Catalogue(entries, valid.themes, valid.organisations, valid.sources, by_id, by_theme)
+    return Catalogue(entries, valid.themes, valid.organisations, valid.sources, by_id, by_theme, shape)
+
+
+def _reshaped(valid: ValidCatalogue, previous: Catalogue, shape: tuple) -> Catalogue:
+    """The new records laid on the relations of `previous`, a catalogue of the same shape
+    (new Entry objects: the previous catalogue is left as it was)."""
+    records = {x.id: x for x in valid.records}
+    by_id = {e.id: Entry(e.id, e.type, records[e.id].record, e.path, e.url) for e in previous.entries}
+    entries = [by_id[e.id] for e in previous.entries]
+    for old in previous.entries:
+        new = by_id[old.id]
+        new.links = {name: [by_id[e.id] for e in items] for name, items in old.links.items()}
+        new.related = [by_id[e.id] for e in old.related]
+    by_theme = {theme_id: [by_id[e.id] for e in items] for theme_id, items in previous.by_theme.items()}
+    return Catalogue(entries, valid.themes, valid.organisations, valid.sources, by_id, by_theme, shape)
 
 
 class _Ranking:

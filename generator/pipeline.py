@@ -10,14 +10,16 @@ from .timings import stage
 from .validate import validate_catalogue
 
 
-def read_catalogue(root: Path, base: Path | None = None, memo=None, parallel: bool = False) -> Catalogue:
+def read_catalogue(root: Path, base: Path | None = None, memo=None, parallel: bool = False,
+                   previous: Catalogue | None = None) -> Catalogue:
     """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem.
 
     `memo`: see validate_catalogue (results kept for unchanged files); `parallel`: a second process
-    may parse half of the files (only where forking is safe: no other thread running)."""
+    may parse half of the files (only where forking is safe: no other thread running); `previous`:
+    see build_catalogue (relations kept while no record's title, themes or links changed)."""
     with stage("load+validate"):
         valid, problems = validate_catalogue(root, base, memo, parallel)
     if problems:
         raise CatalogueError(problems)
     with stage("model"):
-        return build_catalogue(valid)
+        return build_catalogue(valid, previous)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import jinja2
@@ -20,7 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from . import branding, material_markup, networks, parallel, passthrough, timings
+from . import branding, material_markup, networks, parallel, passthrough, serve_watch, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
 from .cache import CachedPage, FileMemo, PageCache, site_key
 from .dependencies import Dependencies
@@ -30,6 +31,11 @@ from .render import GeneratedPage, SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
+
+# mkdocs serve: the garbage of frozen builds is collected after this many idle seconds, or after
+# this many builds in a row (bounding the memory they hold meanwhile).
+IDLE_BEFORE_COLLECTION = 3.0
+MAX_FROZEN_BUILDS = 8
 
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
@@ -95,6 +101,11 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._holding_site = False
         self._search_generation = 0
         self._memo: FileMemo | None = None  # under mkdocs serve: unchanged files are not read again
+        self._digests: dict | None = None  # under mkdocs serve: records' digests, kept while unchanged
+        self._data_files: dict[str, str | bytes] | None = None  # under mkdocs serve: the latest exports written
+        self._after_lock = threading.Lock()  # one background step after a serve build at a time
+        self._build_generation = 0  # under mkdocs serve: counts builds, so older background work gives way
+        self._frozen_builds = 0  # under mkdocs serve: builds frozen since the last garbage collection
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
@@ -102,6 +113,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if command == "serve":
             self._serve_cache = tempfile.mkdtemp(prefix="campus-serve-cache-")
             self._memo = FileMemo()
+            self._digests = {}
             if dirty:
                 logging.getLogger("mkdocs.commands.build").addFilter(_dirty_notice_as_info)
 
@@ -112,14 +124,18 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._inputs: dict[str, str] = {}
         self._outputs_now: set[str] = set()
         self._background: parallel.BackgroundPages | None = None  # pages rendered by a second process
+        self._exports_due = None
         self.project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
         self.catalogue_dir = (self.project / self.config.catalogue).resolve()
         serving = self.command == "serve"
-        gc.unfreeze()
+        if not serving:  # under serve, the step after each build unfreezes, collects and freezes
+            gc.unfreeze()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo, parallel=self.command == "build")
+            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo,
+                                       parallel=self.command == "build",
+                                       previous=self.catalogue if serving else None)
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                        + "\n" + summary_line(exc.problems))
@@ -139,8 +155,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                                                self.config.network_timeout, self.config.network_max_bytes)
         if not serving:
             # One build: keep the catalogue out of the garbage collector's scans (at 10,000
-            # records they cost a fifth of the rendering). Never under serve: freezing would
-            # also freeze the previous build's garbage, which then piles up at each rebuild.
+            # records they cost a fifth of the rendering). Under serve, freezing here would also
+            # freeze the previous build's garbage: _after_serving collects it first.
             gc.freeze()
         edit_base = self.config.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
         if not edit_base and config.repo_url:
@@ -180,7 +196,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         wanted = None
         if self.cache is not None:
             with timings.stage("dependencies"):
-                dependencies = Dependencies(self.catalogue, intro, site_map_pages(written))
+                dependencies = Dependencies(self.catalogue, intro, site_map_pages(written), self._digests)
 
             def wanted(src_uri: str) -> bool:  # render only the pages whose inputs changed
                 self._inputs[src_uri] = dependencies.page(src_uri)
@@ -211,10 +227,22 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if self.cache is not None:
             log.info(f"Campus : {len(self._reused)} pages reprises du cache, "
                      f"{len(generated) - len(self._reused)} pages rendues")
-        with timings.stage("exports"):
-            data_files = renderer.data_files(config.site_name, networks.included(self.networks))
+        if self.command == "serve" and self._data_files is not None:
+            # mkdocs serve: the edited page must not wait for the open data and the feed (seconds at
+            # 10,000 records). The latest ones written are kept in place; on_post_build computes the
+            # new ones in the background.
+            data_files = self._data_files
+            self._exports_due = (renderer, config.site_name, networks.included(self.networks))
+        else:
+            with timings.stage("exports"):
+                data_files = renderer.data_files(config.site_name, networks.included(self.networks))
+            if self.command == "serve":
+                self._data_files = data_files
         for path, content in data_files.items():  # open data and Atom feed
-            files.append(File.generated(config, path, content=content))
+            file = File.generated(config, path, content=content)
+            if self._exports_due is not None and self.dirty:
+                file.is_modified = lambda: False  # mkdocs serve --dirty: these are the files already written
+            files.append(file)
         if self.config.primary_color:
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files
@@ -307,6 +335,14 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             else:
                 self.cache.save(set(self._inputs), write=self.command != "serve")
         if self.command == "serve":
+            # The catalogue and MkDocs' pages are about a million objects at 10,000 records: a full
+            # garbage collection holds the interpreter 1.5 s, and one fell in most rebuilds. Frozen,
+            # they are not scanned by the next build's collections; their garbage is collected in
+            # _after_serving, when the preview is idle or after MAX_FROZEN_BUILDS builds.
+            gc.freeze()
+            self._frozen_builds += 1
+            threading.Thread(target=self._after_serving, args=(Path(config.site_dir), self._build_generation,
+                                                               self._exports_due), daemon=True).start()
             # The edited page must not wait for the search index: it is rebuilt in the background,
             # from a snapshot of the pages, and swapped in between two builds.
             self._search_generation += 1
@@ -327,7 +363,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return self.project / folder / "search" if folder else None
 
     def on_pre_build(self, config):
-        if self.command == "serve":  # no background index touches the site while MkDocs writes it
+        if self.command == "serve":  # no background work touches the site while MkDocs writes it
+            self._build_generation += 1
             self._site_lock.acquire()
             self._holding_site = True
 
@@ -335,6 +372,47 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if self._holding_site:
             self._holding_site = False
             self._site_lock.release()
+
+    def _after_serving(self, site_dir: Path, generation: int, exports_due: tuple | None):
+        """mkdocs serve, once the build is served: write the open data and the feed of that build,
+        then collect the garbage of the previous ones, unless a newer build started meanwhile."""
+        with self._after_lock:
+            if generation != self._build_generation:
+                return
+            if exports_due is not None:
+                self._write_exports(site_dir, generation, *exports_due)
+            # Collect the garbage of the builds frozen since the last collection (on_post_build)
+            # once the preview has been idle a while, or at once after many builds in a row.
+            deadline = time.monotonic() + (0 if self._frozen_builds >= MAX_FROZEN_BUILDS else IDLE_BEFORE_COLLECTION)
+            while time.monotonic() < deadline:
+                if generation != self._build_generation:
+                    return  # a newer build: its own step will collect
+                time.sleep(0.1)
+            if generation == self._build_generation:
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+                self._frozen_builds = 0
+
+    def _write_exports(self, site_dir: Path, generation: int, renderer: SiteRenderer, site_name: str,
+                       included: list[dict]):
+        try:
+            data_files = renderer.data_files(site_name, included)
+        except Exception as exc:  # never a traceback in the terminal for a background step
+            print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
+            return
+        with self._site_lock:
+            if generation != self._build_generation:
+                return  # a newer build started: it will write its own
+            try:
+                for path, content in data_files.items():
+                    target = site_dir / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            except OSError as exc:
+                print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
+                return
+            self._data_files = data_files
 
     def _index_in_background(self, site_dir: Path, generation: int):
         with self._search_lock:
@@ -390,5 +468,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             shutil.rmtree(self._serve_cache, ignore_errors=True)
 
     def on_serve(self, server, config, builder):
+        # The operating system's notifications rather than MkDocs' polling when possible
+        # (generator/serve_watch.py); CAMPUS_SERVE_POLLING=1 keeps the polling.
+        if os.environ.get("CAMPUS_SERVE_POLLING") or not serve_watch.use_native_observer(
+                server, also=[str(self.catalogue_dir)]):
+            log.info("Campus : modifications suivies par scrutation (toutes les 0,5 s)")
         server.watch(str(self.catalogue_dir))
         return server

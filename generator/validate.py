@@ -250,8 +250,8 @@ def _entry_problem(entry: Path, root: Path, base: Path) -> Problem | None:
 
 
 def _load_reference_list(path: Path, name: str, root: Path, base: Path, problems: list[Problem],
-                         documents: dict[str, tuple[Document, dict[str, int]]]) -> dict:
-    model, label = r.REFERENCE_LISTS[name]
+                         documents: dict[str, tuple[Document, dict[str, int]]], remember) -> dict:
+    label = r.REFERENCE_LISTS[name][1]
     display = _display(path, base)
     if not path.exists() and not path.is_symlink():
         problems.append(Problem(display, 1, 1, f"fichier manquant : la liste des {label}s"))
@@ -260,15 +260,23 @@ def _load_reference_list(path: Path, name: str, root: Path, base: Path, problems
     if refused:
         problems.append(refused)
         return {}
-    doc, found = load_file(path, display)
+    entries, found, located = remember(path, ("list", display, name), lambda: _read_reference_list(path, name, display))
     problems.extend(found)
+    if located is not None:
+        documents[name] = located
+    return dict(entries)
+
+
+def _read_reference_list(path: Path, name: str, display: str) -> tuple[dict, list[Problem], tuple | None]:
+    """A reference list's entries by id, its problems, and its document with each id's index."""
+    model, label = r.REFERENCE_LISTS[name]
+    doc, problems = load_file(path, display)
     if doc is None:
-        return {}
+        return {}, problems, None
     if not isinstance(doc.data, list):
-        problems.append(Problem(display, *doc.position(()),
-                                f"le fichier doit contenir une liste de {label}s (lignes « - id: … »)"))
-        return {}
-    problems.extend(_duplicate_items(doc))
+        return {}, problems + [Problem(display, *doc.position(()),
+                                       f"le fichier doit contenir une liste de {label}s (lignes « - id: … »)")], None
+    problems = problems + _duplicate_items(doc)
     entries: dict[str, Any] = {}
     indexes: dict[str, int] = {}
     for index, item in enumerate(doc.data):
@@ -285,8 +293,7 @@ def _load_reference_list(path: Path, name: str, root: Path, base: Path, problems
             continue
         entries[value.id] = value
         indexes[value.id] = index
-    documents[name] = (doc, indexes)
-    return entries
+    return entries, problems, (doc, indexes)
 
 
 def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
@@ -393,13 +400,13 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
         if wanted_in_parallel(len(record_files)):
             half = record_files[len(record_files) // 2:]
             remember = prefetched = PrefetchedLoads([(path, _display(path, base)) for _, path in half])
-    result.themes = _load_reference_list(root / "themes.yml", "themes", root, base, problems, lists)
-    result.organisations = _load_reference_list(root / "organisations.yml", "organisations", root, base, problems, lists)
-    result.sources = _load_reference_list(root / "sources.yml", "sources", root, base, problems, lists)
+    for name in ("themes", "organisations", "sources"):
+        setattr(result, name, _load_reference_list(root / f"{name}.yml", name, root, base, problems, lists, remember))
 
     documents: dict[str, Document] = {}
     seen: dict[str, str] = {}
     unreadable: set[str] = set()  # records already reported: references to them are not unknown
+    record_references: dict[str, list[tuple[tuple, str, str]]] = {}
     for type_name, path in record_files:
         display = _display(path, base)
         record_type = r.RECORD_TYPES[type_name]
@@ -424,16 +431,14 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
                                     "renommez l'un des deux fichiers"))
             continue
         seen[record_id] = display
-        record, found = remember(path, ("validate", display, type_name),
-                                 lambda: validate_mapping(doc, record_type.model))
+        # Everything that depends on this file alone is kept while the file is unchanged.
+        record, found, references = remember(path, ("validate", display, type_name),
+                                             lambda: _validate_record(doc, record_type.model))
         problems.extend(found)
-        duplicates = _duplicate_items(doc)
-        problems.extend(duplicates)
-        if record is not None:
-            problems.extend(_date_order(record, doc))
         if record is not None:
             documents[record_id] = doc
             result.records.append(Located(record_id, type_name, record, display))
+            record_references[record_id] = references
         else:
             unreadable.add(record_id)
     if prefetched is not None:
@@ -445,7 +450,7 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     all_ids = {x.id: x.type for x in result.records}
     for item in result.records:
         doc = documents[item.id]
-        for loc, target, ref in _references(item.record, ()):
+        for loc, target, ref in record_references[item.id]:
             if ref in known[target]:
                 if target == "tool" and loc[0] == "collection" and ref == item.id:
                     problems.append(Problem(doc.path, *doc.position(loc), "un outil ne peut pas faire partie de lui-même"))
@@ -464,6 +469,15 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     problems.extend(_collection_cycles(result, documents))
     problems.extend(_organisation_parents(result, lists.get("organisations")))
     return result, sorted(set(problems))
+
+
+def _validate_record(doc: Document, model) -> tuple[r.Record | None, list[Problem], list[tuple[tuple, str, str]]]:
+    """A record file's typed record (or None), its own problems, and the references it makes."""
+    record, problems = validate_mapping(doc, model)
+    problems = problems + _duplicate_items(doc)
+    if record is None:
+        return None, problems, []
+    return record, problems + _date_order(record, doc), list(_references(record, ()))
 
 
 def _collection_cycles(result: ValidCatalogue, documents: dict[str, Document]) -> list[Problem]:

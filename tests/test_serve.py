@@ -4,6 +4,7 @@ the terminal."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -189,3 +191,26 @@ def test_preview_follows_added_renamed_deleted_records_and_themes(served):
                                                             "html5lib").get_text(), server)
     # The search index, rebuilt in the background after each build, is served too.
     _until(lambda: _get(server.url + "pagefind/pagefind-entry.json") is not None, server)
+
+
+def _exported_titles(server: Server) -> tuple[set[str], set[str]]:
+    """Record titles in the served open data (campus.json) and in the Atom feed."""
+    data, feed = _get(server.url + "donnees/campus.json"), _get(server.url + "feed.xml")
+    if data is None or feed is None:
+        return set(), set()
+    atom = "{http://www.w3.org/2005/Atom}"
+    return ({record["fields"]["title"] for record in json.loads(data)["records"]},
+            {entry.findtext(f"{atom}title") for entry in ElementTree.fromstring(feed).iter(f"{atom}entry")})
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["serve", "serve --dirty"], indirect=True)
+def test_open_data_and_feed_follow_an_edit(served):
+    """The edited page is served first; the open data and the feed, computed after it, follow."""
+    project, server = served
+    for n in range(2):  # twice: the second rebuild starts from exports written in the background
+        title = f"Codéveloppeurs exportés {n}"
+        _set_title(project, title)
+        server.wait_for(lambda h1, title=title: h1 == title)
+        _until(lambda title=title: all(title in titles for titles in _exported_titles(server)), server)
+        data, feed = _exported_titles(server)
+        assert f"Codéveloppeurs exportés {1 - n}" not in data | feed
