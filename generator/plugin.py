@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._serve_cache: str | None = None
         self._outputs: set[str] = set()  # generated pages' output files of the last build
         self._search_lock = threading.Lock()  # one background index at a time
+        self._indexer: subprocess.Popen | None = None  # that index's process, while it runs
         self._site_lock = threading.Lock()  # held by a serve build from on_pre_build to on_post_build
         self._holding_site = False
         self._search_generation = 0
@@ -198,12 +200,13 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             with timings.stage("dependencies"):
                 dependencies = Dependencies(self.catalogue, intro, site_map_pages(written), self._digests)
 
-            def wanted(src_uri: str) -> bool:  # render only the pages whose inputs changed
+            def changed(src_uri: str) -> bool:  # render only the pages whose inputs changed
                 self._inputs[src_uri] = dependencies.page(src_uri)
                 cached = self.cache.get(src_uri, self._inputs[src_uri])
                 if cached is not None:
                     self._reused[src_uri] = cached
                 return cached is None
+            wanted = changed
         if self.networks:
             pages = networks.site_pages(renderer, self.networks, config.site_name, intro, written)
         else:
@@ -432,14 +435,18 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                             shutil.copyfile(page, target)
                 # In another process, at a lower priority: reading thousands of pages in this
                 # one would hold the interpreter lock while the next edit is being built.
-                indexer = subprocess.run(
+                # Its own process group, so that stopping the preview stops it and its Pagefind
+                # runs too (on_shutdown).
+                self._indexer = subprocess.Popen(
                     [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
                      "build_search_index(sys.argv[1], sys.argv[2], sys.argv[3] or None)", str(snapshot),
                      str(pagefind_binary(self.project)), str(self._search_cache() or "")],
-                    capture_output=True, text=True, preexec_fn=lambda: os.nice(10),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                    preexec_fn=lambda: os.nice(10), start_new_session=True,
                     cwd=str(Path(__file__).resolve().parent.parent))
-                if indexer.returncode != 0:
-                    raise SearchIndexError((indexer.stderr.strip().splitlines() or ["échec"])[-1])
+                _, errors = self._indexer.communicate()
+                if self._indexer.returncode != 0:
+                    raise SearchIndexError((errors.strip().splitlines() or ["échec"])[-1])
                 with self._site_lock:
                     old = site_dir / ".campus-pagefind-old"
                     shutil.rmtree(old, ignore_errors=True)
@@ -464,6 +471,12 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_shutdown(self):
         timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py
+        indexer = getattr(self, "_indexer", None)
+        if indexer is not None and indexer.poll() is None:  # mkdocs serve stopped while indexing
+            try:
+                os.killpg(indexer.pid, signal.SIGTERM)
+            except OSError:
+                pass
         if self._serve_cache:
             shutil.rmtree(self._serve_cache, ignore_errors=True)
 

@@ -5,6 +5,8 @@ the terminal."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -214,3 +216,46 @@ def test_open_data_and_feed_follow_an_edit(served):
         _until(lambda title=title: all(title in titles for titles in _exported_titles(server)), server)
         data, feed = _exported_titles(server)
         assert f"Codéveloppeurs exportés {1 - n}" not in data | feed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its parent does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_stopping_the_preview_stops_its_search_indexer(tmp_path):
+    """Ctrl-C on `mkdocs serve` while the background search index is being built must not leave
+    Pagefind running (it used to go on for about 20 s at 10,000 records)."""
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    pid_file = tmp_path / "pagefind.pid"
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 120\n")
+    slow.chmod(0o755)
+    port = _free_port()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
+                                 "-a", f"127.0.0.1:{port}"], cwd=project, stdout=log, stderr=log,
+                                env={**BUILD_ENV, "PYTHONUNBUFFERED": "1", "PAGEFIND_BINARY_PATH": str(slow)})
+        try:
+            deadline = time.monotonic() + 120
+            while not (pid_file.exists() and pid_file.read_text().strip()):
+                assert proc.poll() is None and time.monotonic() < deadline, "the indexer never started"
+                time.sleep(0.1)
+            indexer = int(pid_file.read_text())
+            assert _alive(indexer)
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)
+            deadline = time.monotonic() + 10
+            while _alive(indexer) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not _alive(indexer), "Pagefind still runs after the preview stopped"
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if pid_file.exists() and pid_file.read_text().strip() and _alive(int(pid_file.read_text())):
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
