@@ -261,6 +261,8 @@ def _seconds(measured: dict | None) -> float | None:
     """The headline seconds of a bench/incremental.py or bench/serve_latency.py result."""
     if not isinstance(measured, dict):
         return None
+    if isinstance(measured.get("results"), list) and len(measured["results"]) == 1:  # incremental.py
+        measured = measured["results"][0].get("incremental") or {}
     for key in ("latency_s", "incremental_s", "wall_s", "seconds"):
         if isinstance(measured.get(key), (int, float)):
             return measured[key]
@@ -268,13 +270,19 @@ def _seconds(measured: dict | None) -> float | None:
 
 
 # --- Hook: bench/incremental.py and bench/serve_latency.py, written and kept by their own owners. ---
-# Each is run as a program, `--records N --seed S`, and must print one JSON object (the first "{" of
-# its standard output starts it). A missing script is reported as such, not as a failure.
+# Each is run as a program for one size (`--sizes N` for incremental.py, `--records N --dirty`, as
+# `make serve` runs, for serve_latency.py) and must print one JSON object (the first "{" of its
+# standard output starts it). A missing script is reported as such, not as a failure.
+_SCRIPT_ARGS = {"incremental.py": lambda n: ["--sizes", str(n)],
+                "serve_latency.py": lambda n: ["--records", str(n), "--dirty", "--edits", "3"]}
+
+
 def external_measure(script: Path, n: int, seed: int = 0, timeout: float = 3600.0) -> dict:
     """Run a measuring script for N records; its JSON result, or {"skipped": reason}."""
     if not script.is_file():
         return {"skipped": f"{script.name} absent"}
-    proc = subprocess.run([sys.executable, str(script), "--records", str(n), "--seed", str(seed)],
+    size = _SCRIPT_ARGS.get(script.name, lambda n: ["--records", str(n)])(n)
+    proc = subprocess.run([sys.executable, str(script), *size, "--seed", str(seed)],
                           capture_output=True, text=True, timeout=timeout, cwd=ROOT,
                           env={**os.environ, **BUILD_ENV})
     if proc.returncode != 0:
