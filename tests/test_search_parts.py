@@ -126,3 +126,32 @@ def test_a_part_with_nothing_to_index_is_left_out(tmp_path):
     folders = json.loads((site / "pagefind" / "campus-parts.json").read_text(encoding="utf-8"))["parts"]
     assert folders == ["1/"]
     assert _pages(site / "pagefind") + _pages(site / "pagefind" / "1") == 2
+
+
+_TRICKY = """<!DOCTYPE html><html lang="fr"><body><main data-pagefind-body><h1>Atelier d'écoute</h1>
+<p>Un texte sur la facilitation.</p>
+<div data-pagefind-ignore><div><p>Carte : intelligence collective</p></div><p>séminaire</p></div>
+<section data-pagefind-ignore="all"><span data-pagefind-filter="type">Outil</span> design</section>
+<ul data-pagefind-ignore><li>évaluation <span data-pagefind-meta="résumé">numérique</span></li></ul>
+<p data-pagefind-ignore>codéveloppement</p><p>fin</p>
+</main></body></html>"""
+
+
+def test_leaving_out_ignored_text_changes_no_byte_of_the_bundle(mini_site, tmp_path, monkeypatch):
+    """The scratch copy drops the text of data-pagefind-ignore elements (so that a card on other
+    pages changes no part); Pagefind ignores it anyway, so the bundle must be the one Pagefind
+    gives from the whole indexed part, with nested, filtered and meta-bearing ignored elements."""
+    import generator.search as search
+
+    strip_ignored, digests = search.without_ignored_text, []
+    for name, strip in (("stripped", strip_ignored), ("whole", lambda part: part)):
+        site = tmp_path / name
+        shutil.copytree(mini_site, site)
+        (site / "atelier").mkdir()
+        (site / "atelier" / "index.html").write_text(_TRICKY, encoding="utf-8")
+        monkeypatch.setattr(search, "without_ignored_text", strip)
+        build_search_index(site)
+        digests.append(bundle_digest(site / "pagefind"))
+    assert digests[0] == digests[1]
+    stripped = strip_ignored(_TRICKY)  # the stripping did happen, except where Pagefind reads
+    assert "codéveloppement" not in stripped and "séminaire" not in stripped and "Outil" in stripped
