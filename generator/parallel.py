@@ -56,26 +56,38 @@ def _load(item: tuple[Path, str]):
     return load_file(*item)
 
 
+class _Arrivals:
+    """(key, value) pairs a worker sends in its own order, taken here in any order: the ones
+    that arrive before they are asked for wait in a buffer."""
+
+    def __init__(self, pairs):
+        self._pairs = pairs
+        self._ready: dict = {}
+
+    def take(self, key):
+        while key not in self._ready:
+            done, value = next(self._pairs)
+            self._ready[done] = value
+        return self._ready.pop(key)
+
+
 class PrefetchedLoads:
     """`load_file` results of the given files, parsed by a forked worker; usable as the `memo` of
     `validate_catalogue`: any other call is computed here."""
 
     def __init__(self, files: list[tuple[Path, str]]):
         self._files = {(str(path), display) for path, display in files}
-        self._ready: dict[tuple[str, str], tuple] = {}
         self._executor = _executor()
-        self._results = zip(((str(path), display) for path, display in files),
-                            self._executor.map(_load, files, chunksize=CHUNK * 4))
+        self._results = _Arrivals(zip(((str(path), display) for path, display in files),
+                                      self._executor.map(_load, files, chunksize=CHUNK * 4)))
 
     def __call__(self, path, key, compute):
         wanted = (str(path), key[1]) if key[0] == "load" else None
         if wanted not in self._files:
             return compute()
-        while wanted not in self._ready:
-            done, result = next(self._results)
-            self._ready[done] = result
+        result = self._results.take(wanted)
         self._files.discard(wanted)
-        return self._ready.pop(wanted)
+        return result
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -98,10 +110,9 @@ class BackgroundPages:
         global _plan
         _plan = plan
         self._pending = set(plan)
-        self._ready: dict[str, str] = {}
         self._executor = _executor()
         try:
-            self._results = zip(plan, self._executor.map(_render, plan, chunksize=CHUNK))
+            self._results = _Arrivals(zip(plan, self._executor.map(_render, plan, chunksize=CHUNK)))
             self._stats = self._executor.submit(_finish)  # runs after every page (one worker, in order)
         finally:
             _plan = {}  # the worker has its own copy; this process keeps no reference to the pages
@@ -113,11 +124,9 @@ class BackgroundPages:
     def text(self, src_uri: str) -> str:
         """The page's text, waiting for the worker to render it if need be (a failure in the
         worker is raised here)."""
-        while src_uri not in self._ready:
-            done, text = next(self._results)
-            self._ready[done] = text
+        text = self._results.take(src_uri)
         self._pending.discard(src_uri)
-        return self._ready.pop(src_uri)
+        return text
 
     def close(self) -> None:
         """Wait for the worker to end; count its stage times and peak memory with this build's."""

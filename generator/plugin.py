@@ -471,10 +471,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_shutdown(self):
         timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py
-        indexer = getattr(self, "_indexer", None)
-        if indexer is not None and indexer.poll() is None:  # mkdocs serve stopped while indexing
+        if self._indexer is not None and self._indexer.poll() is None:  # mkdocs serve stopped while indexing
             try:
-                os.killpg(indexer.pid, signal.SIGTERM)
+                os.killpg(self._indexer.pid, signal.SIGTERM)
             except OSError:
                 pass
         if self._serve_cache:

@@ -222,3 +222,20 @@ def test_catalogue_loaded_in_two_processes_gives_the_same_records_and_problems(t
     records, _, problems = results["1"]
     assert len(records) > 5
     assert {p.path for p in problems} >= {f"catalogue/{name}" for name in broken}
+
+
+def test_pages_asked_out_of_order_get_their_own_text(monkeypatch):
+    """The render worker sends pages in the plan's order; a page asked for before its turn (or
+    after others) still gets its own text, not the next one sent."""
+    from types import SimpleNamespace
+
+    from generator import parallel
+
+    monkeypatch.setenv(parallel.ENV_VAR, "1")
+    plan = {f"page-{i}.md": (lambda i=i: SimpleNamespace(text=f"texte {i}")) for i in range(40)}
+    pages = parallel.BackgroundPages(plan)
+    try:
+        for i in [39, 0, 17, 1, 38, *range(2, 17), *range(18, 38)]:
+            assert pages.text(f"page-{i}.md") == f"texte {i}"
+    finally:
+        pages.close()
