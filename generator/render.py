@@ -100,21 +100,6 @@ class SiteRenderer:
                           {"title": "Thématiques", "description": "Les thématiques du campus et leurs ressources."},
                           index=self.presenter.themes_index())
 
-    def record_pages(self, wanted=None) -> list[GeneratedPage]:
-        return [self.record_page(entry) for entry in self.catalogue.entries
-                if wanted is None or wanted(f"{entry.type_info.section}/{entry.id}.md")]
-
-    def listing_pages(self, wanted=None) -> list[GeneratedPage]:
-        return [self.listing_page(info) for info in r.RECORD_TYPES.values()
-                if wanted is None or wanted(f"{info.section}/index.md")]
-
-    def theme_pages(self, wanted=None) -> list[GeneratedPage]:
-        pages = [self.theme_page(theme_id) for theme_id in sorted(self.catalogue.themes)
-                 if wanted is None or wanted(f"thematiques/{theme_id}.md")]
-        if wanted is None or wanted("thematiques/index.md"):
-            pages.append(self.themes_index())
-        return pages
-
     def home_page(self, intro_markdown: str) -> GeneratedPage:
         """The home page: the hand-written introduction, then counts, themes and latest additions."""
         meta, body = split_front_matter(intro_markdown)

@@ -408,7 +408,7 @@ def test_jsonld_cannot_close_its_script_element(exported):
     """A summary holding '</script>' stays inside the JSON-LD, as main.html prints it."""
     catalogue, _ = exported
     renderer = SiteRenderer(catalogue, site_url=SITE_URL)
-    page = next(p for p in renderer.record_pages() if p.src_uri == "interventions/atelier-oeuvre.md")
+    page = renderer.page_plan()["interventions/atelier-oeuvre.md"]()
     meta, _ = split_front_matter(page.text)
     html = f'<html><head><script type="application/ld+json">{meta["jsonld"]}</script></head><body></body></html>'
     soup = BeautifulSoup(html, "html5lib")
