@@ -356,8 +356,15 @@ function indexParts() {
   return partsList;
 }
 
-async function mergeParts(instance, urls) {
-  await Promise.all(urls.map((url) => instance.mergeIndex(url, PAGEFIND_OPTIONS)));
+// A Pagefind instance (`suffix`: another URL of the same module, for a separate instance with
+// its own worker) with every part of the index merged.
+async function loadPagefind(suffix = "") {
+  const parts = indexParts(); // fetched while Pagefind loads
+  const instance = await import(new URL(`../pagefind/pagefind.js${suffix}`, import.meta.url).href);
+  await instance.options(PAGEFIND_OPTIONS);
+  instance.init(); // the merges and the first search wait for it
+  await Promise.all((await parts).map((url) => instance.mergeIndex(url, PAGEFIND_OPTIONS)));
+  return instance;
 }
 
 async function start() {
@@ -389,12 +396,7 @@ async function start() {
   });
   moreButton.addEventListener("click", () => showMore(sequence).catch(failed));
   statusBox.textContent = "Chargement de la recherche…";
-  const parts = indexParts(); // fetched while Pagefind loads
-  const loading = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
-  await loading.options(PAGEFIND_OPTIONS);
-  loading.init();
-  await mergeParts(loading, await parts);
-  pagefind = loading;
+  pagefind = await loadPagefind();
   toggle.addEventListener("click", () => (facetsOpen() ? closeFacets() : openFacets()).catch(failed));
   if (hasFilters()) await openFacets(); // a shared URL with filters shows them at once
   toggle.hidden = false;
@@ -420,11 +422,7 @@ async function openFacets() {
   toggle.setAttribute("aria-expanded", "true");
   if (!counter) {
     // The same module under another URL: a separate instance, with its own worker.
-    const loading = await import(new URL("../pagefind/pagefind.js?facettes", import.meta.url).href);
-    await loading.options(PAGEFIND_OPTIONS);
-    await loading.init();
-    await mergeParts(loading, await indexParts());
-    counter = loading;
+    counter = await loadPagefind("?facettes");
     buildFacets(await counter.filters());
   }
   await countFacets(); // the facets show up with their counts
