@@ -32,6 +32,7 @@ search.pagefind: the binary, with its clean-up, search.reuse: copying cached par
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -313,12 +314,10 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
             cache_dir.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     folders: list[str] = []
-    unmarked_site: list[bool] = []
 
+    @functools.cache
     def whole_pages() -> bool:  # no page of the site marks its indexed part: index whole pages
-        if not unmarked_site:
-            unmarked_site.append(not any(_MARKER in page.read_text(encoding="utf-8") for page in pages))
-        return unmarked_site[0]
+        return not any(_MARKER in page.read_text(encoding="utf-8") for page in pages)
 
     placed = 0
     for index, part in enumerate(members):

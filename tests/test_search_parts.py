@@ -155,3 +155,15 @@ def test_leaving_out_ignored_text_changes_no_byte_of_the_bundle(mini_site, tmp_p
     assert digests[0] == digests[1]
     stripped = strip_ignored(_TRICKY)  # the stripping did happen, except where Pagefind reads
     assert "codéveloppement" not in stripped and "séminaire" not in stripped and "Outil" in stripped
+
+
+def test_a_site_marking_no_indexed_part_is_indexed_whole(tmp_path):
+    """Without any data-pagefind-body (a theme that does not mark one), every page is indexed
+    whole rather than none."""
+    site = tmp_path / "site"
+    for name, title in [("a", "Facilitation"), ("b", "Écoute")]:
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(
+            f'<!DOCTYPE html><html lang="fr"><body><h1>{title}</h1><p>Un texte.</p></body></html>', encoding="utf-8")
+    build_search_index(site)
+    assert _pages(site / "pagefind") == 2
