@@ -7,8 +7,12 @@ read the same graph.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from heapq import merge
 from itertools import chain
 from typing import Iterator
@@ -54,7 +58,14 @@ class Catalogue:
     sources: dict[str, r.Source]
     by_id: dict[str, Entry] = field(default_factory=dict)
     by_theme: dict[str, list[Entry]] = field(default_factory=dict)
-    shape: tuple = field(default=(), repr=False, compare=False)  # what relations derive from (see _shape)
+    shape: str = field(default="", repr=False, compare=False)  # digest of what relations derive from (see _shape)
+
+    def relations(self) -> "Relations":
+        """This catalogue's relations by record id (see Relations)."""
+        return Relations(self.shape, [e.id for e in self.entries],
+                         {e.id: {name: [x.id for x in items] for name, items in e.links.items()} for e in self.entries},
+                         {e.id: [x.id for x in e.related] for e in self.entries},
+                         {theme: [e.id for e in items] for theme, items in self.by_theme.items()})
 
     def of_type(self, type_name: str) -> list[Entry]:
         return [e for e in self.entries if e.type == type_name]
@@ -62,6 +73,36 @@ class Catalogue:
     def latest(self, count: int) -> list[Entry]:
         """Most recently added or updated first; ties by title for stable output."""
         return sorted(self.entries, key=lambda e: (-e.last_change.toordinal(), e.title.casefold(), e.id))[:count]
+
+
+@dataclass(frozen=True)
+class Relations:
+    """What build_catalogue derives from a catalogue's shape, by record id: the order of the
+    entries, their links both ways, their related resources and the entries of each theme.
+
+    `mkdocs serve` keeps the previous rebuild's; an incremental build reads the previous build's
+    from the cache folder (`to_json` / `from_json`). They are laid on new records only when the
+    shape digest is the same (same records, titles, themes and links, same model code)."""
+
+    shape: str
+    order: list[str]
+    links: dict[str, dict[str, list[str]]]
+    related: dict[str, list[str]]
+    by_theme: dict[str, list[str]]
+
+    def to_json(self) -> str:
+        return json.dumps({"shape": self.shape, "order": self.order, "links": self.links,
+                           "related": self.related, "by_theme": self.by_theme},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Relations | None":
+        """The relations written by `to_json`, or None when the text is not such a document."""
+        try:
+            data = json.loads(text)
+            return cls(*(data[name] for name in ("shape", "order", "links", "related", "by_theme")))
+        except (ValueError, TypeError, KeyError):
+            return None
 
 
 def entry_url(type_name: str, record_id: str) -> str:
@@ -82,24 +123,32 @@ FORWARD = {
 }
 
 
-def _shape(valid: ValidCatalogue) -> tuple:
-    """Everything the order of entries, their relations, backlinks and related resources derive
-    from: each record's id, type, file, title, themes and the fields naming other records, and
-    the theme ids. Two catalogues of the same shape differ only in what their records say."""
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # the rules relations follow
+
+
+def _shape(valid: ValidCatalogue) -> str:
+    """A digest of everything the order of entries, their relations, backlinks and related
+    resources derive from: each record's id, type, file, title, themes and the fields naming
+    other records, the theme ids, this module's code and Python (title order casefolds).
+    Two catalogues of the same shape differ only in what their records say."""
     fields = sorted({name for _type, name in FORWARD})
-    return (tuple(sorted(valid.themes)),
-            tuple((x.id, x.type, x.path, x.record.title, tuple(x.record.themes),
-                   tuple(repr(getattr(x.record, name, None)) for name in fields)) for x in valid.records))
+    shape = (tuple(sorted(valid.themes)),
+             tuple((x.id, x.type, x.path, x.record.title, tuple(x.record.themes),
+                    tuple(repr(getattr(x.record, name, None)) for name in fields)) for x in valid.records))
+    return hashlib.sha256(f"{_CODE}\0{sys.version}\0{shape!r}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def build_catalogue(valid: ValidCatalogue, previous: Catalogue | None = None) -> Catalogue:
+def build_catalogue(valid: ValidCatalogue, previous: "Catalogue | Relations | None" = None) -> Catalogue:
     """Resolve relations, add backlinks and related resources.
 
-    `previous`: the catalogue of an earlier reading (mkdocs serve); when its shape is the same,
-    its relations are reused for the new records instead of being computed again."""
+    `previous`: the catalogue of an earlier reading (mkdocs serve) or the relations of an earlier
+    build (cache folder); when its shape is the same, its relations are laid on the new records
+    instead of being computed again."""
     shape = _shape(valid)
     if previous is not None and previous.shape == shape:
-        return _reshaped(valid, previous, shape)
+        reshaped = _reshaped(valid, previous.relations() if isinstance(previous, Catalogue) else previous)
+        if reshaped is not None:
+            return reshaped
     entries = sorted((Entry(x.id, x.type, x.record, x.path, entry_url(x.type, x.id)) for x in valid.records),
                      key=_sort_key)
     by_id = {e.id: e for e in entries}
@@ -131,18 +180,25 @@ def build_catalogue(valid: ValidCatalogue, previous: Catalogue | None = None) ->
     return Catalogue(entries, valid.themes, valid.organisations, valid.sources, by_id, by_theme, shape)
 
 
-def _reshaped(valid: ValidCatalogue, previous: Catalogue, shape: tuple) -> Catalogue:
-    """The new records laid on the relations of `previous`, a catalogue of the same shape
-    (new Entry objects: the previous catalogue is left as it was)."""
+def _reshaped(valid: ValidCatalogue, relations: Relations) -> Catalogue | None:
+    """The new records laid on `relations`, those of a catalogue of the same shape; None if they
+    do not fit these records (a damaged cache file)."""
     records = {x.id: x for x in valid.records}
-    by_id = {e.id: Entry(e.id, e.type, records[e.id].record, e.path, e.url) for e in previous.entries}
-    entries = [by_id[e.id] for e in previous.entries]
-    for old in previous.entries:
-        new = by_id[old.id]
-        new.links = {name: [by_id[e.id] for e in items] for name, items in old.links.items()}
-        new.related = [by_id[e.id] for e in old.related]
-    by_theme = {theme_id: [by_id[e.id] for e in items] for theme_id, items in previous.by_theme.items()}
-    return Catalogue(entries, valid.themes, valid.organisations, valid.sources, by_id, by_theme, shape)
+    try:
+        if sorted(relations.order) != sorted(records) or set(relations.by_theme) != set(valid.themes):
+            return None
+        by_id = {}
+        for record_id in relations.order:
+            x = records[record_id]
+            by_id[record_id] = Entry(x.id, x.type, x.record, x.path, entry_url(x.type, x.id))
+        for entry in by_id.values():
+            entry.links = {name: [by_id[i] for i in ids] for name, ids in relations.links[entry.id].items()}
+            entry.related = [by_id[i] for i in relations.related[entry.id]]
+        by_theme = {theme_id: [by_id[i] for i in relations.by_theme[theme_id]] for theme_id in valid.themes}
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return Catalogue([by_id[i] for i in relations.order], valid.themes, valid.organisations, valid.sources,
+                     by_id, by_theme, relations.shape)
 
 
 class _Ranking:

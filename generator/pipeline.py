@@ -5,18 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import CatalogueError
-from .model import Catalogue, build_catalogue
+from .model import Catalogue, Relations, build_catalogue
 from .timings import stage
 from .validate import validate_catalogue
 
 
 def read_catalogue(root: Path, base: Path | None = None, memo=None, parallel: bool = False,
-                   previous: Catalogue | None = None) -> Catalogue:
+                   previous: Catalogue | Relations | None = None) -> Catalogue:
     """Load, validate and link the catalogue under `root`; raise CatalogueError with every problem.
 
     `memo`: see validate_catalogue (results kept for unchanged files); `parallel`: a second process
     may parse half of the files (only where forking is safe: no other thread running); `previous`:
-    see build_catalogue (relations kept while no record's title, themes or links changed)."""
+    a catalogue or relations kept from an earlier reading, see build_catalogue (relations reused
+    while no record's title, themes or links changed)."""
     with stage("load+validate"):
         valid, problems = validate_catalogue(root, base, memo, parallel)
     if problems:

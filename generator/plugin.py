@@ -27,6 +27,7 @@ from .cache import ENV_VAR as CACHE_ENV_VAR
 from .cache import CachedPage, FileMemo, PageCache, site_key
 from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
+from .model import Relations
 from .pipeline import read_catalogue
 from .render import GeneratedPage, SiteRenderer, page_title, site_map_pages
 from .search import SearchIndexError, build_search_index, pagefind_binary
@@ -40,6 +41,7 @@ MAX_FROZEN_BUILDS = 8
 
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
+RELATIONS_FILE = "relations.json"  # in the cache folder: the previous build's relations (generator/model.py)
 
 
 class CampusConfig(base.Config):
@@ -134,10 +136,11 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         serving = self.command == "serve"
         if not serving:  # under serve, the step after each build unfreezes, collects and freezes
             gc.unfreeze()
+        kept = None if serving else self._kept_relations()
         try:
             catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo,
                                        parallel=self.command == "build",
-                                       previous=self.catalogue if serving else None)
+                                       previous=self.catalogue if serving else kept)
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
                        + "\n" + summary_line(exc.problems))
@@ -150,6 +153,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                   file=sys.stderr, flush=True)
         else:
             self.catalogue = catalogue
+            if not serving:
+                self._keep_relations(kept)
         finally:
             if self._memo is not None:
                 self._memo.prune()
@@ -168,8 +173,35 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
 
-    def _page_cache(self, config) -> PageCache | None:
+    def _cache_folder(self) -> Path | None:
+        """The folder kept between builds (CAMPUS_CACHE_DIR, the `cache_dir` option, or a serving
+        process's temporary one), if any."""
         folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir or self._serve_cache
+        return self.project / folder if folder else None
+
+    def _kept_relations(self) -> Relations | None:
+        """The previous build's relations (generator/model.py), from the cache folder."""
+        folder = self._cache_folder()
+        try:
+            return Relations.from_json((folder / RELATIONS_FILE).read_text(encoding="utf-8")) if folder else None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _keep_relations(self, kept: Relations | None) -> None:
+        """Keep this build's relations in the cache folder for the next one (when they changed)."""
+        folder = self._cache_folder()
+        if folder is None or (kept is not None and kept.shape == self.catalogue.shape):
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / (RELATIONS_FILE + ".tmp")
+            tmp.write_text(self.catalogue.relations().to_json(), encoding="utf-8")
+            os.replace(tmp, folder / RELATIONS_FILE)
+        except OSError:
+            pass  # no kept relations: the next build computes them
+
+    def _page_cache(self, config) -> PageCache | None:
+        folder = self._cache_folder()
         if not folder or self.networks:  # included networks' records are not in the cache's key
             return None
         theme_dirs = [Path(d) for d in config.theme.dirs if Path(d).is_dir() and "site-packages" not in Path(d).parts]
@@ -179,7 +211,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         previous = getattr(self, "cache", None)
         if self.command == "serve" and previous is not None and previous.key == key:
             return previous  # mkdocs serve: the pages of the previous rebuild, already in memory
-        return PageCache(self.project / folder, key)
+        return PageCache(folder, key)
 
     def on_files(self, files, config):
         # The page templates in theme/campus/ are ours, not static files to publish.
@@ -362,8 +394,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
     def _search_cache(self) -> Path | None:
         """Where the search index's parts are kept between builds (generator/search.py), beside
         the pages' cache: a part whose pages did not change is not indexed again."""
-        folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir or self._serve_cache
-        return self.project / folder / "search" if folder else None
+        folder = self._cache_folder()
+        return folder / "search" if folder else None
 
     def on_pre_build(self, config):
         if self.command == "serve":  # no background work touches the site while MkDocs writes it

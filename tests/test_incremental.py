@@ -3,13 +3,14 @@ build writes, byte for byte, whatever changed; and it really reuses the pages th
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project
+from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project, parse
 
 REUSED = re.compile(r"Campus : (\d+) pages reprises du cache, (\d+) pages rendues")
 
@@ -57,6 +58,10 @@ def _edit_record(project: Path) -> None:  # a title shown on other records' page
     _edit(project / "catalogue" / "communities" / "codeveloppeurs.yml", "title: ", "title: Nouveau nom — ")
 
 
+def _edit_summary(project: Path) -> None:  # relations unchanged: the previous build's are reused
+    _edit(project / "catalogue" / "tools" / "fiches-decider-autrement.yml", "summary: ", "summary: Résumé changé — ")
+
+
 def _delete(project: Path) -> None:
     (project / "catalogue" / "tools" / "fiches-decider-autrement.yml").unlink()
 
@@ -83,7 +88,7 @@ def _content_page(project: Path) -> None:
     _edit(project / "content" / "ecoute.md", "# ", "# Nouveau titre : ")
 
 
-CHANGES = {"add": (_add, True), "edit": (_edit_record, True), "delete": (_delete, True), "rename": (_rename, True),
+CHANGES = {"add": (_add, True), "edit": (_edit_record, True), "summary": (_edit_summary, True), "delete": (_delete, True), "rename": (_rename, True),
            "theme": (_theme, True), "template": (_template, False), "mkdocs.yml": (_mkdocs_yml, False),
            "content page": (_content_page, False), "nothing": (lambda project: None, True)}
 
@@ -123,3 +128,37 @@ def test_cache_option_in_mkdocs_yml_and_a_corrupt_cache(tmp_path):
     third = build_site(config, tmp_path / "three")
     assert third.returncode == 0 and REUSED.search(third.stderr).group(1) == "0", third.stderr
     _assert_same_site(tmp_path / "one", tmp_path / "three")
+
+
+def _related_titles(site: Path, page: str) -> list[str]:
+    soup = parse(site / page)
+    heading = next(h for h in soup.select("article h2") if "Ressources proches" in h.get_text())
+    return [title.get_text(strip=True) for title in heading.find_next("ul").select(".campus-card__title")]
+
+
+def test_kept_relations_are_laid_on_the_new_records_unless_damaged(warm, tmp_path):
+    """An incremental build takes the relations (links, related resources, order) from the cache
+    folder while no title, theme or link changed: a related list altered there shows on the page
+    of an edited record, which proves the file is read; a damaged file means they are computed."""
+    project, warm_cache = warm
+    project = shutil.copytree(project, tmp_path / "project")
+    config = project / "mkdocs.yml"
+    cache = shutil.copytree(warm_cache, tmp_path / "cache")
+    _edit_summary(project)
+    kept = json.loads((cache / "relations.json").read_text(encoding="utf-8"))
+    related = kept["related"]["fiches-decider-autrement"]
+    assert len(related) > 1
+    kept["related"]["fiches-decider-autrement"] = related[::-1]
+    (cache / "relations.json").write_text(json.dumps(kept), encoding="utf-8")
+    env = {**BUILD_ENV, "CAMPUS_CACHE_DIR": str(cache)}
+    assert build_site(config, tmp_path / "cold").returncode == 0
+    assert build_site(config, tmp_path / "altered", env=env).returncode == 0
+    page = "outils/fiches-decider-autrement/index.html"
+    cold = _related_titles(tmp_path / "cold", page)
+    assert _related_titles(tmp_path / "altered", page) == cold[::-1] != cold
+
+    del kept["related"]["fiches-decider-autrement"]  # same shape, but not these records' relations
+    (cache / "relations.json").write_text(json.dumps(kept), encoding="utf-8")
+    shutil.rmtree(cache / "html")  # every page rendered again
+    assert build_site(config, tmp_path / "damaged", env=env).returncode == 0
+    _assert_same_site(tmp_path / "cold", tmp_path / "damaged")
