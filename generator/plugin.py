@@ -248,7 +248,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             # 10,000 records). The latest ones written are kept in place; on_post_build computes the
             # new ones in the background.
             data_files = self._data_files
-            self._exports_due = (renderer, config.site_name, networks.included(self.networks))
+            self._exports_due = (renderer, config.site_name, included)
         else:
             with timings.stage("exports"):
                 data_files = renderer.data_files(config.site_name, included)
