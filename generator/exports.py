@@ -328,6 +328,12 @@ def export_files(catalogue: Catalogue, site_url: str | None = None, networks: li
     return files
 
 
+def export_names() -> list[str]:
+    """The relative paths `export_files` gives, in its order, without computing the files."""
+    return [JSON_NAME, *(f"{info.name}.csv" for info in r.RECORD_TYPES.values()),
+            *(f"{SCHEMA_DIR}/{name}" for name in sorted([*all_schemas(), CATALOGUE_SCHEMA]))]
+
+
 def write_exports(catalogue: Catalogue, out_dir: Path, site_url: str | None = None,
                   networks: list[dict] = ()) -> list[Path]:
     """Write every export file under `out_dir`; returns the paths written."""

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -128,6 +129,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._inputs: dict[str, str] = {}
         self._outputs_now: set[str] = set()
         self._background: parallel.BackgroundPages | None = None  # pages rendered by a second process
+        self._exports_apart: dict[str, File] = {}  # data files computed by that process, written in on_post_build
         self._exports_due = None
         self.project = Path(config.config_file_path).resolve().parent
         branding.use_packaged_theme(config)
@@ -239,18 +241,27 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                     self._reused[src_uri] = cached
                 return cached is None
             wanted = changed
-        if self.networks:
-            pages = networks.site_pages(renderer, self.networks, config.site_name, intro, written)
-        else:
+        plan = {}
+        if not self.networks:
             with timings.stage("render"):
                 plan = renderer.page_plan(intro, written, wanted)
-            if self.command == "build" and parallel.wanted(len(plan)):
-                # A second process renders the pages while MkDocs reads the first ones (on_pre_page).
-                self._background = parallel.BackgroundPages(plan)
-                pages = [GeneratedPage(src_uri, "") for src_uri in plan]
-            else:
-                with timings.stage("render"):
-                    pages = [render() for render in plan.values()]
+        building = self.command == "build"
+        pages_apart = building and not self.networks and parallel.wanted(len(plan))
+        exports_apart = building and parallel.wanted(len(self.catalogue.entries))
+        included = networks.included(self.networks)
+        if pages_apart or exports_apart:
+            # A second process renders the pages while MkDocs reads the first ones (on_pre_page),
+            # then computes the open data and the feed, written at the end (on_post_build).
+            self._background = parallel.BackgroundPages(
+                plan if pages_apart else {},
+                exports=partial(renderer.data_files, config.site_name, included) if exports_apart else None)
+        if self.networks:
+            pages = networks.site_pages(renderer, self.networks, config.site_name, intro, written)
+        elif pages_apart:
+            pages = [GeneratedPage(src_uri, "") for src_uri in plan]
+        else:
+            with timings.stage("render"):
+                pages = [render() for render in plan.values()]
         generated = {page.src_uri: File.generated(config, page.src_uri, content=page.text) for page in pages}
         for src_uri in self._reused:
             file = generated[src_uri] = File.generated(config, src_uri, content="")
@@ -262,21 +273,26 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if self.cache is not None:
             log.info(f"Campus : {len(self._reused)} pages reprises du cache, "
                      f"{len(generated) - len(self._reused)} pages rendues")
-        if self.command == "serve" and self._data_files is not None:
+        if exports_apart:  # their names now (pages link to them), their contents in on_post_build
+            data_files = dict.fromkeys(renderer.data_file_names(), "")
+        elif self.command == "serve" and self._data_files is not None:
             # mkdocs serve: the edited page must not wait for the open data and the feed (seconds at
             # 10,000 records). The latest ones written are kept in place; on_post_build computes the
             # new ones in the background.
             data_files = self._data_files
-            self._exports_due = (renderer, config.site_name, networks.included(self.networks))
+            self._exports_due = (renderer, config.site_name, included)
         else:
             with timings.stage("exports"):
-                data_files = renderer.data_files(config.site_name, networks.included(self.networks))
+                data_files = renderer.data_files(config.site_name, included)
             if self.command == "serve":
                 self._data_files = data_files
         for path, content in data_files.items():  # open data and Atom feed
             file = File.generated(config, path, content=content)
             if self._exports_due is not None and self.dirty:
                 file.is_modified = lambda: False  # mkdocs serve --dirty: these are the files already written
+            if exports_apart:
+                file.copy_file = lambda dirty=False: None  # not yet: on_post_build writes it
+                self._exports_apart[path] = file
             files.append(file)
         if self.config.primary_color:
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
@@ -326,8 +342,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return passthrough.restore(html, blocks)
 
     def on_env(self, env, config, files):
-        if self._background is not None:  # every page was read: the render worker is done
-            self._background.close()
+        if self._background is not None and not self._background.has_exports:  # every page was read:
+            self._background.close()  # the render worker is done
             self._background = None
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({REUSED_TEMPLATE: ""})])
         return env
@@ -359,6 +375,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return material_markup.tidy_page(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
+        self._write_exports_apart()
         if self.command == "serve" and self.dirty:
             for stale in self._outputs - self._outputs_now:  # pages of deleted records
                 Path(stale).unlink(missing_ok=True)
@@ -390,6 +407,25 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 build_search_index(Path(config.site_dir), pagefind_binary(self.project), self._search_cache())
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
+
+    def _write_exports_apart(self):
+        """mkdocs build: the open data and the feed, as the second process computed them."""
+        if self._background is None:
+            return
+        if self._exports_apart:
+            with timings.stage("exports.wait"):
+                contents = self._background.exports()
+            if list(contents) != list(self._exports_apart):
+                raise PluginError(f"Données ouvertes : fichiers inattendus ({', '.join(contents)})")
+            for path, file in self._exports_apart.items():
+                del file.copy_file  # MkDocs' own again
+                if isinstance(contents[path], bytes):
+                    file.content_bytes = contents[path]
+                else:
+                    file.content_string = contents[path]
+                file.copy_file(dirty=self.dirty)
+        self._background.close()
+        self._background = None
 
     def _search_cache(self) -> Path | None:
         """Where the search index's parts are kept between builds (generator/search.py), beside

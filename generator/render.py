@@ -156,6 +156,11 @@ class SiteRenderer:
         files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
         return files
 
+    @staticmethod
+    def data_file_names() -> list[str]:
+        """The paths `data_files` gives, in its order, without computing the files."""
+        return [f"{exports.EXPORT_DIR}/{name}" for name in exports.export_names()] + [feed.FEED_PATH]
+
     def page_plan(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None,
                   wanted=None) -> dict[str, Callable[[], GeneratedPage]]:
         """Every generated page, not rendered yet: its path -> a function rendering it, in the

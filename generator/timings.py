@@ -6,9 +6,11 @@ process and of the programs it ran, such as Pagefind): on a busy machine the CPU
 comparable. When the environment variable CAMPUS_TIMINGS names a file, the MkDocs plugin
 writes the totals there as JSON at the end of the build: {"wall": {stage: s}, "cpu": {...},
 "memory_mb": {"builder": peak resident set of the build process, "programs": largest peak of the
-programs it ran, "render_worker": peak of the process rendering pages beside it, when there is one}}
-— Pagefind's peak is reported apart from the generator's and MkDocs'. The render worker's stage
-times (generator/parallel.py) are added to this process's: its wall time overlaps the builder's.
+programs it ran, "render_worker": peak of the process rendering pages beside it, when there is one,
+or "exports_worker" when that process computes only the exports}} — Pagefind's peak is reported
+apart from the generator's and MkDocs'. The worker's stage times (generator/parallel.py: "render",
+"exports") are added to this process's: their wall time overlaps the builder's; "exports.wait" is
+the time this process waited for the worker's exports.
 """
 
 from __future__ import annotations

@@ -239,3 +239,101 @@ def test_pages_asked_out_of_order_get_their_own_text(monkeypatch):
             assert pages.text(f"page-{i}.md") == f"texte {i}"
     finally:
         pages.close()
+
+
+def test_open_data_and_feed_computed_by_the_worker_are_the_same_files(tmp_path):
+    """Under `mkdocs build` the exports and the Atom feed come from the forked worker (after its
+    pages in a cold build, alone when the pages come from the cache): the same bytes as when
+    this process computes them, which a reader can parse."""
+    import csv
+    import io
+    import json
+    import xml.etree.ElementTree as ET
+
+    from conftest import copy_project
+
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    config = project / "mkdocs.yml"
+    sequential, _ = _build(config, tmp_path / "sequential", "0")
+    cold, _ = _build(config, tmp_path / "cold", "1", CAMPUS_CACHE_DIR=str(tmp_path / "cache"))
+    incremental, log = _build(config, tmp_path / "incremental", "1", CAMPUS_CACHE_DIR=str(tmp_path / "cache"))
+    assert "exports" not in sequential["memory_mb"] and "exports_worker" not in sequential["memory_mb"]
+    assert "render_worker" in cold["memory_mb"] and "exports.wait" in cold["wall"]
+    assert re.search(r"Campus : \d+ pages reprises du cache, 0 pages rendues", log)
+    assert "exports_worker" in incremental["memory_mb"] and "exports.wait" in incremental["wall"]
+    one = _site_files(tmp_path / "sequential")
+    data = [name for name in one if name.startswith("donnees/") and not name.endswith(".html")] + ["feed.xml"]
+    assert len(data) > 10
+    for built in ("cold", "incremental"):
+        two = _site_files(tmp_path / built)
+        assert sorted(one) == sorted(two)
+        assert [name for name in one if one[name] != two[name]] == []
+    records = json.loads(one["donnees/campus.json"])["records"]
+    rows = list(csv.DictReader(io.StringIO(one["donnees/community.csv"].decode("utf-8"))))
+    assert {row["id"] for row in rows} == {r["id"] for r in records if r["type"] == "community"} != set()
+    assert len(ET.fromstring(one["feed.xml"]).findall("{http://www.w3.org/2005/Atom}entry")) > 0
+
+
+_FAULTY_BUILD = """
+import os, sys, time
+from pathlib import Path
+from mkdocs.__main__ import cli
+from mkdocs.exceptions import PluginError
+from generator import plugin, render
+
+builder, pid_file, mode = os.getpid(), Path(sys.argv[1]), sys.argv[2]
+
+def data_files(self, *args, **kwargs):
+    pid_file.write_text(str(os.getpid()))
+    if mode == "exports":
+        raise PluginError("Données ouvertes : panne simulée")
+    time.sleep(120)  # a worker still busy when the build fails
+
+def on_env(self, env, config, files):
+    if os.getpid() == builder and mode == "build":
+        time.sleep(1)  # the worker has started on the exports
+        raise PluginError("Arrêt simulé de la construction")
+    return original(self, env, config, files)
+
+original = plugin.CampusPlugin.on_env
+render.SiteRenderer.data_files = data_files
+plugin.CampusPlugin.on_env = on_env
+sys.argv = ["mkdocs", "build", "--strict", "-q", *sys.argv[3:]]
+cli()
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("mode", ["exports", "build"])
+def test_a_failure_beside_the_worker_fails_the_build_in_one_line_and_stops_the_worker(tmp_path, mode):
+    """The exports failing in the worker fail the build with their own one-line error, as when
+    this process computes them; the build failing while the worker is busy stops the worker."""
+    import subprocess
+    import sys
+    import time
+
+    from conftest import BUILD_ENV
+
+    results = {}
+    for setting in ("0", "1") if mode == "exports" else ("1",):
+        pid_file = tmp_path / f"pid-{setting}"
+        start = time.monotonic()
+        result = subprocess.run([sys.executable, "-c", _FAULTY_BUILD, str(pid_file), mode,
+                                 "-f", str(FIXTURES / "mini" / "mkdocs.yml"), "-d", str(tmp_path / f"site-{setting}")],
+                                capture_output=True, text=True, timeout=100, cwd=ROOT,
+                                env={**BUILD_ENV, "CAMPUS_PARALLEL": setting})
+        assert time.monotonic() - start < 60
+        worker = int(pid_file.read_text())
+        assert not _running(worker)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        results[setting] = [line for line in result.stderr.splitlines() if line.strip()]
+    expected = "Données ouvertes : panne simulée" if mode == "exports" else "Arrêt simulé de la construction"
+    assert results["1"] == [f"ERROR   -  {expected}"]  # the whole of stderr (-q): one line
+    if mode == "exports":
+        assert results["0"] == results["1"]
