@@ -40,7 +40,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import timings
@@ -136,6 +138,33 @@ def indexed_part(page: str) -> str | None:
             + page[start:end] + "</body></html>")
 
 
+def as_read(text: str) -> str:
+    """The text that reading back a page MkDocs wrote gives, for the text it was given (the output
+    of the plugins' on_post_page): MkDocs writes `output.encode('utf-8', errors='xmlcharrefreplace')`
+    (a lone surrogate becomes a character reference) and `_read_text` reads in text mode (CR LF
+    and CR become LF)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "xmlcharrefreplace").decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def written_part(output: str) -> str | None:
+    """What the index reads of a page whose final text MkDocs is about to write (its indexed part,
+    as reading the file would give it; None when the page marks none). The plugin keeps it so that
+    the index need not read the page back: `indexed_part(_read_text(file)) == written_part(output)`
+    (the two transforms of `as_read` change no angle bracket, so they commute with the cut)."""
+    part = indexed_part(output)
+    return None if part is None else as_read(part)
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
 def pagefind_binary(project: Path | None = None) -> Path:
     """The Pagefind binary: $PAGEFIND_BINARY_PATH; else the one `make npm` installed into the
     node_modules/ of the site's folder (`project`, where mkdocs.yml is: a site made by
@@ -164,7 +193,7 @@ PARTS_MANIFEST = "campus-parts.json"  # the folders of the parts merged into the
 _PART_FILES = ("pagefind-entry.json",)
 _PART_FOLDERS = ("index", "fragment", "filter")
 _PART_STAMP = "campus-part.json"  # in a cached part: the sha256 of each of its files
-_CACHE_FORMAT = 1  # bump when what a part's key covers or the cached layout changes
+_CACHE_FORMAT = 2  # bump when what a part's key covers or the cached layout changes
 _NOT_OPTIONS = {BINARY_ENV}  # PAGEFIND_* variables that change no output
 
 
@@ -195,34 +224,96 @@ def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
     return [str(binary), "--site", str(scratch), "--output-path", str(out), "--force-language", LANGUAGE, "--silent"]
 
 
-def _read_part(site_dir: Path, pages: list[Path], whole_pages) -> list[tuple[str, bytes]]:
-    """(path in the site, bytes) of what Pagefind reads of these pages: each page's indexed part
-    without the text it ignores, normalised; or the whole pages when no page of the site marks
-    one (`whole_pages()`, asked only when none of these pages does). About 6 KB a page."""
-    def read(page: Path, html_text: str) -> tuple[str, bytes]:
-        return page.relative_to(site_dir).as_posix(), normalise(without_ignored_text(html_text)).encode("utf-8")
+def site_pages(site_dir: Path) -> list[str]:
+    """Every *.html file of the site, by path in it ("a/b/index.html"), sorted as strings; folders
+    that are symbolic links are not entered (as `Path.rglob` did not)."""
+    found: list[str] = []
+    for folder, _, names in os.walk(site_dir):
+        relative = os.path.relpath(folder, site_dir)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in names if name.endswith(".html"))
+    found.sort()
+    return found
 
+
+def _normalised(text: str) -> bytes:
+    """The bytes Pagefind reads for a page's input text (its indexed part, or the whole page)."""
+    return normalise(without_ignored_text(text)).encode("utf-8")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _Memo:
+    """For the pages of the last build: sha256 of a page's input text (what `_normalised` takes)
+    -> sha256 and length of its normalised bytes, kept in the cache folder, so that a part's key
+    is computed without normalising pages seen before. Valid only for this very module (its
+    source's sha256) and Python version; anything unreadable or unexpected means an empty memo
+    (every page normalised). Only the entries this build used are written back."""
+
+    FILE = "campus-normalised.json"
+
+    def __init__(self, cache_dir: Path):
+        self.path = cache_dir / self.FILE
+        self.identity = _digest(Path(__file__).read_bytes() + f"\0{_CACHE_FORMAT}\0{sys.version}".encode())
+        self.known: dict[str, tuple[str, int]] = {}
+        self.used: dict[str, tuple[str, int]] = {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored["identity"] == self.identity:
+                known = {text: (normalised, length) for text, (normalised, length) in stored["pages"].items()}
+                if all(type(n) is str and len(n) == 64 and type(k) is int and k >= 0 for n, k in known.values()):
+                    self.known = known
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+
+    def get(self, text_digest: str) -> tuple[str, int] | None:
+        found = self.known.get(text_digest)
+        if found is not None:
+            self.used[text_digest] = found
+        return found
+
+    def put(self, text_digest: str, data: bytes) -> tuple[str, int]:
+        self.used[text_digest] = self.known[text_digest] = (_digest(data), len(data))
+        return self.used[text_digest]
+
+    def save(self) -> None:
+        tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps({"identity": self.identity, "pages": self.used}), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _part_inputs(site_dir: Path, pages: list[str], captured, whole_pages) -> list[tuple[str, str]]:
+    """(path in the site, input text) of what Pagefind reads of these pages: each page's indexed
+    part (as the plugin kept it from MkDocs' output, `captured`, or read from the file); or the
+    whole pages when no page of the site marks one (`whole_pages()`, asked only when none of these
+    pages does). About 6 KB a page."""
     texts, unmarked = [], []
-    for page in pages:
-        part = indexed_part(page.read_text(encoding="utf-8"))
+    for relative in pages:
+        part = captured[relative] if relative in captured else indexed_part(_read_text(site_dir / relative))
         if part is None:
-            unmarked.append(page)
+            unmarked.append(relative)
         else:
-            texts.append(read(page, part))
+            texts.append((relative, part))
     if unmarked and not texts and whole_pages():
-        texts = [read(page, page.read_text(encoding="utf-8")) for page in unmarked]
+        texts = [(relative, _read_text(site_dir / relative)) for relative in unmarked]
     return texts
 
 
-def _part_key(binary_digest: str, texts: list[tuple[str, bytes]]) -> str:
+def _part_key(binary_digest: str, pages: list[tuple[str, str, int]]) -> str:
     """Everything a part's Pagefind output depends on: the binary, its options (command line,
-    PAGEFIND_* variables) and exactly the files it reads."""
+    PAGEFIND_* variables) and exactly the files it reads ((path, sha256, length) of each)."""
     hasher = hashlib.sha256(f"campus-search-part-{_CACHE_FORMAT}\0{binary_digest}\0".encode())
     options = {"args": _command(Path("pagefind"), Path("site"), Path("out"))[1:],
                "env": {k: v for k, v in sorted(os.environ.items()) if k.startswith("PAGEFIND_") and k not in _NOT_OPTIONS}}
     hasher.update(json.dumps(options, sort_keys=True).encode() + b"\0")
-    for relative, data in texts:
-        hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(len(data)).encode() + b"\0" + data)
+    for relative, digest, length in pages:
+        hasher.update(relative.encode("utf-8", "surrogateescape") + b"\0" + str(length).encode() + b"\0"
+                      + digest.encode() + b"\0")
     return hasher.hexdigest()
 
 
@@ -289,7 +380,7 @@ def _run_pagefind(binary: Path, scratch: Path, out: Path) -> None:
 
 
 def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Path | None = None,
-                       pages_per_part: int = PAGES_PER_PART) -> Path:
+                       pages_per_part: int = PAGES_PER_PART, captured: Mapping[str, str | None] | None = None) -> Path:
     """(Re)build the Pagefind bundle of a built site into site_dir/pagefind with `binary` (default:
     `pagefind_binary()`); returns that folder.
 
@@ -297,36 +388,53 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
     indexed one after the other: the first into site_dir/pagefind, the others into
     site_dir/pagefind/<n>/, listed in site_dir/pagefind/campus-parts.json for the browser to merge.
     With `cache_dir`, a part whose key (the binary, its options, exactly the files it reads)
-    was indexed before is copied from there instead; the bundle is the same, byte for byte."""
+    was indexed before is copied from there instead; the bundle is the same, byte for byte.
+    `captured` gives, by path in the site, the `written_part` of pages as they were written
+    (the plugin keeps them from MkDocs' output): those pages are not read back; the others are."""
     site_dir = Path(site_dir).resolve()
     out = site_dir / OUTPUT
     binary = Path(binary or pagefind_binary())
     cache_dir = Path(cache_dir).resolve() if cache_dir else None
+    captured = captured or {}
     with timings.stage("search.read"):
         shutil.rmtree(out, ignore_errors=True)
-        pages = sorted(site_dir.rglob("*.html"))
+        pages = site_pages(site_dir)
         count = part_count(len(pages), pages_per_part)
-        members: list[list[Path]] = [[] for _ in range(count)]
-        for page in pages:
-            members[part_of(page.relative_to(site_dir).as_posix(), count)].append(page)
+        members: list[list[str]] = [[] for _ in range(count)]
+        for relative in pages:
+            members[part_of(relative, count)].append(relative)
         binary_digest = _binary_digest(binary) if cache_dir is not None else ""
+        memo = None
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
+            memo = _Memo(cache_dir)
     used: set[str] = set()
     folders: list[str] = []
 
     @functools.cache
     def whole_pages() -> bool:  # no page of the site marks its indexed part: index whole pages
-        return not any(_MARKER in page.read_text(encoding="utf-8") for page in pages)
+        return not any(captured[relative] is not None if relative in captured
+                       else _MARKER in _read_text(site_dir / relative) for relative in pages)
 
     placed = 0
     for index, part in enumerate(members):
         with timings.stage("search.read"):
-            texts = _read_part(site_dir, part, whole_pages)
-            if not texts and (placed or index < len(members) - 1):
+            inputs = _part_inputs(site_dir, part, captured, whole_pages)
+            if not inputs and (placed or index < len(members) - 1):
                 continue  # nothing to index here (Pagefind fails on no page): not a part
-            key = _part_key(binary_digest, texts) if cache_dir is not None else None
-            cached = _cached_part(cache_dir, key) if key else None
+            normalised: dict[str, bytes] = {}  # the pages normalised so far
+            key = cached = None
+            if memo is not None:  # the key from the memo: unchanged pages are not normalised
+                text_digests = [_digest(text.encode("utf-8", "surrogatepass")) for _, text in inputs]
+                known = []
+                for (relative, text), text_digest in zip(inputs, text_digests):
+                    found = memo.get(text_digest)
+                    if found is None:
+                        normalised[relative] = _normalised(text)
+                        found = memo.put(text_digest, normalised[relative])
+                    known.append((relative, *found))
+                key = _part_key(binary_digest, known)
+                cached = _cached_part(cache_dir, key)
         number, placed = placed, placed + 1
         target = out / str(number) if number else out
         if number:
@@ -340,10 +448,16 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
             scratch_dir, part_out = Path(scratch) / "site", Path(scratch) / "out"
             with timings.stage("search.read"):
                 scratch_dir.mkdir()
-                for relative, data in texts:
+                read = []  # (path, sha256, length) of each file Pagefind reads
+                for position, (relative, text) in enumerate(inputs):
+                    data = normalised.pop(relative, None) or _normalised(text)
                     (scratch_dir / relative).parent.mkdir(parents=True, exist_ok=True)
                     (scratch_dir / relative).write_bytes(data)
-                del texts
+                    if memo is not None:
+                        read.append((relative, *memo.put(text_digests[position], data)))
+                del inputs, normalised
+                if memo is not None:
+                    key = _part_key(binary_digest, read)  # from the bytes themselves, should the memo be wrong
             _run_pagefind(binary, scratch_dir, part_out)
             if key:
                 _keep_part(cache_dir, key, part_out)
@@ -351,7 +465,9 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
             _place(part_out, target, primary=not number)
     out.mkdir(parents=True, exist_ok=True)
     (out / PARTS_MANIFEST).write_text(json.dumps({"parts": folders}) + "\n", encoding="utf-8")
-    if cache_dir is not None:  # forget the parts this build did not use
+    if cache_dir is not None:  # forget the parts (and the pages' digests) this build did not use
+        memo.save()
+        used.add(_Memo.FILE)
         for entry in cache_dir.iterdir():
             if entry.name not in used:
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
