@@ -318,7 +318,24 @@ def _part_key(binary_digest: str, pages: list[tuple[str, str, int]]) -> str:
 
 
 def _files(folder: Path) -> dict[str, Path]:
-    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The files under a folder, by relative path, sorted."""
+    found = {}
+    for parent, _, names in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in names:
+            found[prefix + name] = Path(parent, name)
+    return dict(sorted(found.items()))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link when the file system allows it, else a copy. Only for Pagefind's output, which
+    nothing writes in place once written (a build removes site/pagefind/ before indexing, a cached
+    part is checked against its files' sha256 before each reuse)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _cached_part(cache_dir: Path | None, key: str) -> Path | None:
@@ -348,7 +365,7 @@ def _keep_part(cache_dir: Path, key: str, out: Path) -> None:
         stamp = {}
         for name, path in _files(out).items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, tmp / name)
+            _link_or_copy(path, tmp / name)
             stamp[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         (tmp / _PART_STAMP).write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
         os.replace(tmp, target)
@@ -358,14 +375,18 @@ def _keep_part(cache_dir: Path, key: str, out: Path) -> None:
 
 def _place(source: Path, target: Path, primary: bool) -> None:
     """A part's files into the site: all of the first part's; only the index of the others."""
+    folders: set[Path] = set()
     for name, path in _files(source).items():
         if name == _PART_STAMP:
             continue
         if not primary and name not in _PART_FILES and not name.endswith(".pf_meta") \
                 and name.split("/", 1)[0] not in _PART_FOLDERS:
             continue
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target / name)
+        placed = target / name
+        if placed.parent not in folders:
+            placed.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(placed.parent)
+        _link_or_copy(path, placed)
 
 
 def _run_pagefind(binary: Path, scratch: Path, out: Path) -> None:

@@ -193,3 +193,24 @@ def test_a_site_marking_no_indexed_part_is_indexed_whole(tmp_path):
             f'<!DOCTYPE html><html lang="fr"><body><h1>{title}</h1><p>Un texte.</p></body></html>', encoding="utf-8")
     build_search_index(site)
     assert _pages(site / "pagefind") == 2
+
+
+def test_parts_copied_where_hard_links_are_refused(mini_site, tmp_path, monkeypatch):
+    """Cached parts are hard-linked into the site and the cache when the file system allows it;
+    elsewhere (another file system, links refused) they are copied, to the same bundle."""
+    import errno
+
+    import generator.search as search
+
+    def refuse(source, target):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(mini_site, site)
+    build_search_index(site, pages_per_part=PER_PART)
+    cold = bundle_digest(site / "pagefind")
+    monkeypatch.setattr(search.os, "link", refuse)
+    for _ in range(2):  # indexed into the cache, then reused from it
+        build_search_index(site, cache_dir=cache, pages_per_part=PER_PART)
+        assert bundle_digest(site / "pagefind") == cold
+    assert all(path.stat().st_nlink == 1 for path in (site / "pagefind").rglob("*") if path.is_file())
