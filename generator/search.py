@@ -19,15 +19,24 @@
    folder: the first part into `pagefind/`, the others into `pagefind/1/`, `pagefind/2/`…
    without the scripts and WebAssembly the browser takes from the first;
 5. given a cache folder (incremental builds, `mkdocs serve`), a part whose key (the binary, its
-   options and exactly the files Pagefind reads) is in the cache is copied from there instead
-   of being indexed again: one edited page re-indexes one part.
+   options and exactly the files Pagefind reads) is in the cache is placed from there (hard
+   links, or copies where the file system refuses them) instead of being indexed again: one
+   edited page re-indexes one part. The key takes each page's normalised text by its sha256,
+   which a memo in the cache folder gives for the input texts seen before (`_Memo`), so that
+   only new texts and the pages of re-indexed parts are normalised.
+
+Under `mkdocs build` the plugin hands over each page's indexed part as MkDocs writes it
+(`written_part`, kept once every plugin has changed the page): those pages are not read back
+from the disk; the others (404.html, static HTML files, pages written by other plugins,
+`--dirty` builds' unchanged pages, `mkdocs serve`) are.
 
 The same site gives the same bundle, byte for byte, with or without the cache: Pagefind 1.6.0
 writes its filter and meta files in a fixed order (Pagefind PRs #1104 and #1124; 1.5.2 did not,
 and this module used to re-encode them), which the tests check by indexing twice.
 
-Each step is a stage of `generator.timings` (search.read: reading and copying the pages,
-search.pagefind: the binary, with its clean-up, search.reuse: copying cached parts).
+Each step is a stage of `generator.timings` (search.capture: keeping the pages' text in the
+plugin, search.read: listing, reading, keying and copying the pages, search.pagefind: the binary,
+with its clean-up, search.reuse: placing cached parts).
 """
 
 from __future__ import annotations
