@@ -29,7 +29,7 @@ from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
 from .render import GeneratedPage, SiteRenderer, page_title, site_map_pages
-from .search import SearchIndexError, build_search_index, pagefind_binary, written_part
+from .search import SearchIndexError, WrittenPages, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
 
@@ -131,8 +131,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._outputs_now: set[str] = set()
         self._background: parallel.BackgroundPages | None = None  # pages rendered by a second process
         self._exports_due = None
-        self._captured: dict[str, str | None] | None = {} if self.command == "build" else None
         self.project = Path(config.config_file_path).resolve().parent
+        self._close_captured()
+        # mkdocs build: the pages as written, for the search index (digests for its cache's keys).
+        self._captured = WrittenPages(digests=self._search_cache() is not None) if self.command == "build" else None
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
         self.catalogue_dir = (self.project / self.config.catalogue).resolve()
@@ -333,17 +335,22 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         # writes once every plugin has changed it, instead of reading 10,000 pages back.
         if self._captured is not None and output.strip():  # MkDocs writes no empty page
             with timings.stage("search.capture"):
-                self._captured[page.file.dest_uri] = written_part(output)
+                self._captured.add(page.file.dest_uri, output)
         return output
+
+    def _close_captured(self):
+        captured, self._captured = getattr(self, "_captured", None), None
+        if captured is not None:
+            captured.close()
 
     # The page's own step keeps its place among other plugins; the capture runs after all of them.
     on_post_page = CombinedEvent(_post_page, _capture_for_search)
 
-    def _captured_pages(self, config) -> dict[str, str | None] | None:
+    def _captured_pages(self, config) -> WrittenPages | None:
         """The pages kept by _capture_for_search, if they are surely what MkDocs wrote: the capture
         ran after every other post_page step, and no other plugin's post_build (which could
         rewrite pages) ran before this one. Otherwise None: the index reads the pages back."""
-        captured, self._captured = self._captured, None
+        captured = self._captured
         if captured is None:
             return None
         events = config.plugins.events
@@ -391,9 +398,11 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
                 build_search_index(Path(config.site_dir), pagefind_binary(self.project), self._search_cache(),
-                                   captured=self._captured_pages(config))
+                                   written=self._captured_pages(config))
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
+        finally:
+            self._close_captured()
 
     def _search_cache(self) -> Path | None:
         """Where the search index's parts are kept between builds (generator/search.py), beside
@@ -497,6 +506,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_build_error(self, error):
         self._release_site()
+        self._close_captured()
         if getattr(self, "_background", None) is not None:
             self._background.abandon()
             self._background = None

@@ -51,8 +51,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from . import timings
 
@@ -147,27 +148,66 @@ def indexed_part(page: str) -> str | None:
             + page[start:end] + "</body></html>")
 
 
-def as_read(text: str) -> str:
-    """The text that reading back a page MkDocs wrote gives, for the text it was given (the output
-    of the plugins' on_post_page): MkDocs writes `output.encode('utf-8', errors='xmlcharrefreplace')`
-    (a lone surrogate becomes a character reference) and `_read_text` reads in text mode (CR LF
-    and CR become LF)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "xmlcharrefreplace").decode("utf-8")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def written_part(output: str) -> str | None:
-    """What the index reads of a page whose final text MkDocs is about to write (its indexed part,
-    as reading the file would give it; None when the page marks none). The plugin keeps it so that
-    the index need not read the page back: `indexed_part(_read_text(file)) == written_part(output)`
-    (the two transforms of `as_read` change no angle bracket, so they commute with the cut)."""
+def written_part(output: str) -> bytes | None:
+    """The indexed part of a page whose final text MkDocs is about to write, in UTF-8, as reading
+    the file back would give it (None when the page marks none):
+    `written_part(output) == indexed_part(file.read_text(encoding="utf-8")).encode()`.
+    MkDocs writes `output.encode('utf-8', errors='xmlcharrefreplace')` (a lone surrogate becomes a
+    character reference) and reading in text mode makes CR LF and CR into LF; neither changes an
+    angle bracket or the marker, so both commute with the cut."""
     part = indexed_part(output)
-    return None if part is None else as_read(part)
+    if part is None:
+        return None
+    try:
+        data = part.encode("utf-8")
+    except UnicodeEncodeError:
+        data = part.encode("utf-8", "xmlcharrefreplace")
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
+
+
+class WrittenPages:
+    """The pages MkDocs writes, as the index needs them (the plugin adds each one as it is
+    written): by path in the site, its `written_part`, set aside in an anonymous temporary file
+    (6 KB a page, 60 MB at 10,000 pages, kept out of the build's memory), with its sha256 when
+    `digests` (with a cache folder: the parts' keys need them)."""
+
+    def __init__(self, digests: bool = True):
+        self.digests = digests
+        self._spool = tempfile.TemporaryFile(prefix="campus-written-")
+        self._pages: dict[str, tuple[int, int, str | None] | None] = {}  # (offset, length, sha256)
+        self._size = 0
+        self._flushed = True
+
+    def add(self, relative: str, output: str) -> None:
+        data = written_part(output)
+        if data is None:
+            self._pages[relative] = None
+            return
+        self._spool.write(data)
+        self._pages[relative] = (self._size, len(data), _digest(data) if self.digests else None)
+        self._size += len(data)
+        self._flushed = False
+
+    def __contains__(self, relative: str) -> bool:
+        return relative in self._pages
+
+    def marked(self, relative: str) -> bool:
+        return self._pages[relative] is not None
+
+    def digest(self, relative: str) -> str | None:
+        return self._pages[relative][2]
+
+    def read(self, relative: str) -> bytes:
+        offset, length, _ = self._pages[relative]
+        if not self._flushed:
+            self._spool.flush()
+            self._flushed = True
+        return os.pread(self._spool.fileno(), length, offset)
+
+    def close(self) -> None:
+        self._spool.close()
 
 
 def _read_text(path: Path) -> str:
@@ -245,9 +285,9 @@ def site_pages(site_dir: Path) -> list[str]:
     return found
 
 
-def _normalised(text: str) -> bytes:
-    """The bytes Pagefind reads for a page's input text (its indexed part, or the whole page)."""
-    return normalise(without_ignored_text(text)).encode("utf-8")
+def _normalised(data: bytes) -> bytes:
+    """The bytes Pagefind reads for a page's input (its indexed part, or the whole page, in UTF-8)."""
+    return normalise(without_ignored_text(data.decode("utf-8"))).encode("utf-8")
 
 
 def _digest(data: bytes) -> str:
@@ -296,21 +336,34 @@ class _Memo:
             tmp.unlink(missing_ok=True)
 
 
-def _part_inputs(site_dir: Path, pages: list[str], captured, whole_pages) -> list[tuple[str, str]]:
-    """(path in the site, input text) of what Pagefind reads of these pages: each page's indexed
-    part (as the plugin kept it from MkDocs' output, `captured`, or read from the file); or the
-    whole pages when no page of the site marks one (`whole_pages()`, asked only when none of these
-    pages does). About 6 KB a page."""
-    texts, unmarked = [], []
+class _Input(NamedTuple):
+    relative: str  # the page's path in the site
+    digest: str | None  # sha256 of its input, when known
+    load: Callable[[], bytes]  # its input: indexed part (or whole page), in UTF-8
+
+
+def _part_inputs(site_dir: Path, pages: list[str], written: WrittenPages | None, whole_pages) -> list[_Input]:
+    """What Pagefind reads of these pages before normalising: each page's indexed part (as the
+    plugin kept it from MkDocs' output, `written`, or read from the file); or the whole pages
+    when no page of the site marks one (`whole_pages()`, asked only when none of these pages
+    does). About 6 KB a page."""
+    inputs, unmarked = [], []
     for relative in pages:
-        part = captured[relative] if relative in captured else indexed_part(_read_text(site_dir / relative))
+        if written is not None and relative in written:
+            if written.marked(relative):
+                inputs.append(_Input(relative, written.digest(relative), functools.partial(written.read, relative)))
+            else:
+                unmarked.append(relative)
+            continue
+        part = indexed_part(_read_text(site_dir / relative))
         if part is None:
             unmarked.append(relative)
         else:
-            texts.append((relative, part))
-    if unmarked and not texts and whole_pages():
-        texts = [(relative, _read_text(site_dir / relative)) for relative in unmarked]
-    return texts
+            inputs.append(_Input(relative, None, lambda data=part.encode("utf-8"): data))
+    if unmarked and not inputs and whole_pages():
+        inputs = [_Input(relative, None, lambda data=_read_text(site_dir / relative).encode("utf-8"): data)
+                  for relative in unmarked]
+    return inputs
 
 
 def _part_key(binary_digest: str, pages: list[tuple[str, str, int]]) -> str:
@@ -410,7 +463,7 @@ def _run_pagefind(binary: Path, scratch: Path, out: Path) -> None:
 
 
 def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Path | None = None,
-                       pages_per_part: int = PAGES_PER_PART, captured: Mapping[str, str | None] | None = None) -> Path:
+                       pages_per_part: int = PAGES_PER_PART, written: WrittenPages | None = None) -> Path:
     """(Re)build the Pagefind bundle of a built site into site_dir/pagefind with `binary` (default:
     `pagefind_binary()`); returns that folder.
 
@@ -419,13 +472,12 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
     site_dir/pagefind/<n>/, listed in site_dir/pagefind/campus-parts.json for the browser to merge.
     With `cache_dir`, a part whose key (the binary, its options, exactly the files it reads)
     was indexed before is copied from there instead; the bundle is the same, byte for byte.
-    `captured` gives, by path in the site, the `written_part` of pages as they were written
-    (the plugin keeps them from MkDocs' output): those pages are not read back; the others are."""
+    `written` gives the pages as they were written (the plugin keeps them from MkDocs' output):
+    those pages are not read back; the others are."""
     site_dir = Path(site_dir).resolve()
     out = site_dir / OUTPUT
     binary = Path(binary or pagefind_binary())
     cache_dir = Path(cache_dir).resolve() if cache_dir else None
-    captured = captured or {}
     with timings.stage("search.read"):
         shutil.rmtree(out, ignore_errors=True)
         pages = site_pages(site_dir)
@@ -443,26 +495,29 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
 
     @functools.cache
     def whole_pages() -> bool:  # no page of the site marks its indexed part: index whole pages
-        return not any(captured[relative] is not None if relative in captured
+        return not any(written.marked(relative) if written is not None and relative in written
                        else _MARKER in _read_text(site_dir / relative) for relative in pages)
 
     placed = 0
     for index, part in enumerate(members):
         with timings.stage("search.read"):
-            inputs = _part_inputs(site_dir, part, captured, whole_pages)
+            inputs = _part_inputs(site_dir, part, written, whole_pages)
             if not inputs and (placed or index < len(members) - 1):
                 continue  # nothing to index here (Pagefind fails on no page): not a part
             normalised: dict[str, bytes] = {}  # the pages normalised so far
             key = cached = None
             if memo is not None:  # the key from the memo: unchanged pages are not normalised
-                text_digests = [_digest(text.encode("utf-8", "surrogatepass")) for _, text in inputs]
-                known = []
-                for (relative, text), text_digest in zip(inputs, text_digests):
-                    found = memo.get(text_digest)
+                input_digests, known = [], []
+                for page in inputs:
+                    data = None
+                    if page.digest is None:
+                        data = page.load()
+                    input_digests.append(page.digest or _digest(data))
+                    found = memo.get(input_digests[-1])
                     if found is None:
-                        normalised[relative] = _normalised(text)
-                        found = memo.put(text_digest, normalised[relative])
-                    known.append((relative, *found))
+                        normalised[page.relative] = _normalised(data if data is not None else page.load())
+                        found = memo.put(input_digests[-1], normalised[page.relative])
+                    known.append((page.relative, *found))
                 key = _part_key(binary_digest, known)
                 cached = _cached_part(cache_dir, key)
         number, placed = placed, placed + 1
@@ -479,12 +534,12 @@ def build_search_index(site_dir: Path, binary: Path | None = None, cache_dir: Pa
             with timings.stage("search.read"):
                 scratch_dir.mkdir()
                 read = []  # (path, sha256, length) of each file Pagefind reads
-                for position, (relative, text) in enumerate(inputs):
-                    data = normalised.pop(relative, None) or _normalised(text)
-                    (scratch_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (scratch_dir / relative).write_bytes(data)
+                for position, page in enumerate(inputs):
+                    data = normalised.pop(page.relative, None) or _normalised(page.load())
+                    (scratch_dir / page.relative).parent.mkdir(parents=True, exist_ok=True)
+                    (scratch_dir / page.relative).write_bytes(data)
                     if memo is not None:
-                        read.append((relative, *memo.put(text_digests[position], data)))
+                        read.append((page.relative, *memo.put(input_digests[position], data)))
                 del inputs, normalised
                 if memo is not None:
                     key = _part_key(binary_digest, read)  # from the bytes themselves, should the memo be wrong
@@ -510,4 +565,4 @@ def bundle_digest(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-__all__ = ["build_search_index", "pagefind_binary", "normalise", "bundle_digest", "SearchIndexError"]
+__all__ = ["build_search_index", "pagefind_binary", "normalise", "bundle_digest", "SearchIndexError", "WrittenPages"]
