@@ -277,9 +277,9 @@ def site_pages(site_dir: Path) -> list[str]:
     """Every *.html file of the site, by path in it ("a/b/index.html"), sorted as strings; folders
     that are symbolic links are not entered (as `Path.rglob` did not)."""
     found: list[str] = []
-    for folder, _, names in os.walk(site_dir):
-        relative = os.path.relpath(folder, site_dir)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+    root = str(site_dir)
+    for folder, _, names in os.walk(root):  # each folder is root + os.sep + its path (os.path.relpath is slow)
+        prefix = folder[len(root) + 1:].replace(os.sep, "/") + "/" if folder != root else ""
         found.extend(prefix + name for name in names if name.endswith(".html"))
     found.sort()
     return found
@@ -381,10 +381,9 @@ def _part_key(binary_digest: str, pages: list[tuple[str, str, int]]) -> str:
 
 def _files(folder: Path) -> dict[str, Path]:
     """The files under a folder, by relative path, sorted."""
-    found = {}
-    for parent, _, names in os.walk(folder):
-        relative = os.path.relpath(parent, folder)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+    found, root = {}, str(folder)
+    for parent, _, names in os.walk(root):
+        prefix = parent[len(root) + 1:].replace(os.sep, "/") + "/" if parent != root else ""
         for name in names:
             found[prefix + name] = Path(parent, name)
     return dict(sorted(found.items()))
