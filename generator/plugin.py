@@ -19,7 +19,7 @@ import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
@@ -31,7 +31,7 @@ from .errors import CatalogueError, format_problems, summary_line
 from .model import Relations
 from .pipeline import read_catalogue
 from .render import GeneratedPage, SiteRenderer, page_title, site_map_pages
-from .search import SearchIndexError, build_search_index, pagefind_binary
+from .search import SearchIndexError, WrittenPages, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
 
@@ -43,6 +43,10 @@ MAX_FROZEN_BUILDS = 8
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
 RELATIONS_FILE = "relations.json"  # in the cache folder: the previous build's relations (generator/model.py)
+
+# The search index's capture of each page runs after every other plugin's on_post_page (MkDocs
+# runs higher priorities first; 0 is the default, -100 "last").
+SEARCH_CAPTURE_PRIORITY = -1000
 
 
 class CampusConfig(base.Config):
@@ -132,6 +136,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._exports_apart: dict[str, File] = {}  # data files computed by that process, written in on_post_build
         self._exports_due = None
         self.project = Path(config.config_file_path).resolve().parent
+        self._close_captured()
+        # mkdocs build: the pages as written, for the search index (digests for its cache's keys).
+        self._captured = WrittenPages(digests=self._search_cache() is not None) if self.command == "build" else None
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
         self.catalogue_dir = (self.project / self.config.catalogue).resolve()
@@ -360,7 +367,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 page.canonical_url, page.edit_url = original, None
         return context
 
-    def on_post_page(self, output, page, config):
+    def _post_page(self, output, page, config):
         src_uri = page.file.src_uri
         cached = self._reused.get(src_uri)
         if cached is not None:
@@ -369,6 +376,41 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if self.cache is not None and src_uri in self._inputs and page.file.generated_by == "campus":
             self.cache.put(src_uri, self._inputs[src_uri], page.meta, page.present_anchor_ids, output)
         return output
+
+    @event_priority(SEARCH_CAPTURE_PRIORITY)
+    def _capture_for_search(self, output, page, config):
+        # mkdocs build: the search index takes each page's indexed part from here, the text MkDocs
+        # writes once every plugin has changed it, instead of reading 10,000 pages back.
+        if self._captured is not None and output.strip():  # MkDocs writes no empty page
+            with timings.stage("search.capture"):
+                self._captured.add(page.file.dest_uri, output)
+        return output
+
+    def _close_captured(self):
+        captured, self._captured = getattr(self, "_captured", None), None
+        if captured is not None:
+            captured.close()
+
+    # The page's own step keeps its place among other plugins; the capture runs after all of them.
+    on_post_page = CombinedEvent(_post_page, _capture_for_search)
+
+    def _captured_pages(self, config) -> WrittenPages | None:
+        """The pages kept by _capture_for_search, if they are surely what MkDocs wrote: the capture
+        ran after every other post_page step, and no other plugin's post_build (which could
+        rewrite pages) ran before this one. Otherwise None: the index reads the pages back."""
+        captured = self._captured
+        if captured is None:
+            return None
+        events = config.plugins.events
+        if events["post_page"] and events["post_page"][-1] == self._capture_for_search:
+            for method in events["post_build"]:
+                if method == self.on_post_build:
+                    return captured
+                if getattr(method, "__self__", None) is not self:
+                    break
+        log.info("Campus : un autre greffon peut modifier les pages après leur écriture ; "
+                 "l'index de recherche les relit sur le disque")
+        return None
 
     def on_post_template(self, output_content, template_name, config):
         # 404.html is a theme template, rendered without on_post_page.
@@ -404,9 +446,12 @@ class CampusPlugin(BasePlugin[CampusConfig]):
             return
         try:  # the Pagefind search index of the site just written (generator/search.py)
             with timings.stage("search"):
-                build_search_index(Path(config.site_dir), pagefind_binary(self.project), self._search_cache())
+                build_search_index(Path(config.site_dir), pagefind_binary(self.project), self._search_cache(),
+                                   written=self._captured_pages(config))
         except SearchIndexError as exc:
             raise PluginError(f"Index de recherche : {exc}") from None
+        finally:
+            self._close_captured()
 
     def _write_exports_apart(self):
         """mkdocs build: the open data and the feed, as the second process computed them."""
@@ -529,6 +574,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_build_error(self, error):
         self._release_site()
+        self._close_captured()
         if getattr(self, "_background", None) is not None:
             self._background.abandon()
             self._background = None

@@ -87,9 +87,32 @@ def _damage(cache: Path) -> None:
     fragment.write_bytes(b"abime")
 
 
+def _damage_memo(cache: Path) -> None:  # the pages' digests: unreadable, so every page is normalised again
+    memo = cache / "campus-normalised.json"
+    memo.write_bytes(memo.read_bytes()[:100])
+
+
+def _wrong_memo(cache: Path) -> None:  # one page's digest wrong: its part is indexed again
+    memo = cache / "campus-normalised.json"
+    stored = json.loads(memo.read_text(encoding="utf-8"))
+    first = sorted(stored["pages"])[0]
+    stored["pages"][first][0] = "0" * 64
+    memo.write_text(json.dumps(stored), encoding="utf-8")
+
+
+def _other_version_memo(cache: Path) -> None:  # written by another version of generator/search.py: not used
+    memo = cache / "campus-normalised.json"
+    stored = json.loads(memo.read_text(encoding="utf-8"))
+    stored["identity"] = "0" * 64
+    stored["pages"] = {text: ["0" * 64, length] for text, (_, length) in stored["pages"].items()}
+    memo.write_text(json.dumps(stored), encoding="utf-8")
+
+
 CHANGES = {"edit": (_edit, None, 1), "add": (_add, None, 1), "delete": (_delete, None, 1),
            "nothing": (lambda site: None, None, 0),
-           "card on other pages": (_card, None, 0), "damaged cache": (lambda site: None, _damage, 1)}
+           "card on other pages": (_card, None, 0), "damaged cache": (lambda site: None, _damage, 1),
+           "damaged memo": (lambda site: None, _damage_memo, 0), "wrong memo": (lambda site: None, _wrong_memo, 1),
+           "edit and damaged memo": (_edit, _damage_memo, 1), "memo of another version": (lambda site: None, _other_version_memo, 0)}
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
@@ -108,7 +131,10 @@ def test_parts_reused_from_the_cache_give_the_cold_bundle(mini_site, tmp_path, c
     incremental = bundle_digest(site / "pagefind")
     build_search_index(site, binary, pages_per_part=PER_PART)  # cold: no cache
     assert bundle_digest(site / "pagefind") == incremental
-    assert len(list(cache.iterdir())) == 4  # the parts of this build, no more
+    assert len([entry for entry in cache.iterdir() if entry.is_dir()]) == 4  # the parts of this build, no more
+    before = _runs(log)  # and the cache as left is whole: the same site again indexes nothing
+    build_search_index(site, binary, cache, pages_per_part=PER_PART)
+    assert _runs(log) == before and bundle_digest(site / "pagefind") == incremental
 
 
 def test_a_part_with_nothing_to_index_is_left_out(tmp_path):
@@ -167,3 +193,24 @@ def test_a_site_marking_no_indexed_part_is_indexed_whole(tmp_path):
             f'<!DOCTYPE html><html lang="fr"><body><h1>{title}</h1><p>Un texte.</p></body></html>', encoding="utf-8")
     build_search_index(site)
     assert _pages(site / "pagefind") == 2
+
+
+def test_parts_copied_where_hard_links_are_refused(mini_site, tmp_path, monkeypatch):
+    """Cached parts are hard-linked into the site and the cache when the file system allows it;
+    elsewhere (another file system, links refused) they are copied, to the same bundle."""
+    import errno
+
+    import generator.search as search
+
+    def refuse(source, target):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(mini_site, site)
+    build_search_index(site, pages_per_part=PER_PART)
+    cold = bundle_digest(site / "pagefind")
+    monkeypatch.setattr(search.os, "link", refuse)
+    for _ in range(2):  # indexed into the cache, then reused from it
+        build_search_index(site, cache_dir=cache, pages_per_part=PER_PART)
+        assert bundle_digest(site / "pagefind") == cold
+    assert all(path.stat().st_nlink == 1 for path in (site / "pagefind").rglob("*") if path.is_file())
