@@ -34,6 +34,7 @@ MIN_ITEMS = 200  # fewer pages or files take well under a second: not worth a pr
 CHUNK = 16  # pages per message between the processes (files: four times as many)
 
 _plan: dict[str, Callable] = {}  # the pages to render, inherited by the forked worker
+_loader: Callable = load_file  # how the forked worker parses a file (inherited, never pickled)
 
 
 def wanted(items: int) -> bool:
@@ -53,7 +54,7 @@ def _executor() -> ProcessPoolExecutor:
 
 
 def _load(item: tuple[Path, str]):
-    return load_file(*item)
+    return _loader(*item)
 
 
 class _Arrivals:
@@ -72,14 +73,19 @@ class _Arrivals:
 
 
 class PrefetchedLoads:
-    """`load_file` results of the given files, parsed by a forked worker; usable as the `memo` of
-    `validate_catalogue`: any other call is computed here."""
+    """`load(path, display)` results of the given files (default `load_file`), parsed by a forked
+    worker; called as `memo(path, ("load", display), compute)`: any other call is computed here."""
 
-    def __init__(self, files: list[tuple[Path, str]]):
+    def __init__(self, files: list[tuple[Path, str]], load: Callable = load_file):
+        global _loader
         self._files = {(str(path), display) for path, display in files}
         self._executor = _executor()
-        self._results = _Arrivals(zip(((str(path), display) for path, display in files),
-                                      self._executor.map(_load, files, chunksize=CHUNK * 4)))
+        _loader = load
+        try:  # the worker is forked by the first submission, with `load` (and what it holds)
+            self._results = _Arrivals(zip(((str(path), display) for path, display in files),
+                                          self._executor.map(_load, files, chunksize=CHUNK * 4)))
+        finally:
+            _loader = load_file
 
     def __call__(self, path, key, compute):
         wanted = (str(path), key[1]) if key[0] == "load" else None

@@ -24,7 +24,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import branding, material_markup, networks, parallel, passthrough, serve_watch, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
-from .cache import CachedPage, FileMemo, PageCache, site_key
+from .cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, site_key
 from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .pipeline import read_catalogue
@@ -134,8 +134,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         serving = self.command == "serve"
         if not serving:  # under serve, the step after each build unfreezes, collects and freezes
             gc.unfreeze()
+        memo = self._memo or self._record_memo()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo,
+            catalogue = read_catalogue(self.catalogue_dir, self.project, memo,
                                        parallel=self.command == "build",
                                        previous=self.catalogue if serving else None)
         except CatalogueError as exc:
@@ -153,6 +154,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         finally:
             if self._memo is not None:
                 self._memo.prune()
+            elif memo is not None:
+                with timings.stage("records memo"):
+                    memo.save()
+                log.info(f"Campus : {memo.reused} fiches reprises du cache, {memo.computed} fiches lues")
         self.networks = networks.load_networks(self.config.networks, self.project, self.catalogue.themes,
                                                self.config.network_timeout, self.config.network_max_bytes)
         if not serving:
@@ -167,6 +172,13 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._warnings = _WarningCounter()
         logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
+
+    def _record_memo(self) -> RecordMemo | None:
+        """Under a build with a cache folder: each record file's validation, kept by content.
+        Unlike the page cache, also with included networks: a file's own validation does not
+        depend on them (they are read after the catalogue, apart)."""
+        folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir
+        return RecordMemo(self.project / folder, records_key()) if folder else None
 
     def _page_cache(self, config) -> PageCache | None:
         folder = os.environ.get(CACHE_ENV_VAR) or self.config.cache_dir or self._serve_cache
