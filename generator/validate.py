@@ -435,7 +435,7 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
         record_files = list(record_files)
         files = [(path, _display(path, base), type_name) for type_name, path in record_files]
         todo = read(files) if read is not None else files
-        if parallel and wanted_in_parallel(len(todo)):
+        if parallel and todo and wanted_in_parallel(len(todo)):
             half = todo[len(todo) // 2:]
             prefetched = PrefetchedLoads([(path, display) for path, display, _ in half], parse)
 

@@ -5,6 +5,7 @@ written by other code is not used."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import re
 import shutil
@@ -111,12 +112,12 @@ def test_a_damaged_memo_is_not_used(catalogue, tmp_path, damage):
     data = _entries(cache)
     type_name, digest, entry_digest, entry = data["entries"]["catalogue/tools/micro-defis.yml"]
     if damage == "digest":  # the entry no longer matches its digest
-        damaged = entry.replace("défi".encode(), "dffi".encode())
+        damaged = entry.replace("défi".encode(), "dèfi".encode())  # still a well-formed result
+        assert damaged != entry
         data["entries"]["catalogue/tools/micro-defis.yml"] = (type_name, digest, entry_digest, damaged)
         _rewrite(cache, data)
     elif damage == "content":  # a consistent digest of bytes that are no longer a result
         damaged = entry[: len(entry) // 2]
-        import hashlib
         data["entries"]["catalogue/tools/micro-defis.yml"] = (type_name, digest, hashlib.sha256(damaged).hexdigest(),
                                                               damaged)
         _rewrite(cache, data)
