@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import io
 import json
 import os
 import pickle
@@ -269,7 +268,7 @@ class RecordMemo:
     def _open(self) -> None:
         try:
             with open(self.file, "rb") as handle:
-                data = _PlainUnpickler(io.BufferedReader(handle)).load()
+                data = _PlainUnpickler(handle).load()
             if data["format"] == FORMAT and data["key"] == self.key and isinstance(data["entries"], dict):
                 self._stored = data["entries"]
         except Exception:  # any damage to the outer layer: nothing is reused
@@ -325,7 +324,7 @@ class RecordMemo:
         if changed:
             try:
                 self.file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.file.with_name(RECORDS_FILE + ".tmp")
+                tmp = self.file.with_name(f"{RECORDS_FILE}.{os.getpid()}.tmp")
                 with open(tmp, "wb") as handle:
                     pickle.dump({"format": FORMAT, "key": self.key, "entries": self._kept}, handle, protocol=5)
                 os.replace(tmp, self.file)

@@ -3,7 +3,8 @@
 Loading: `PrefetchedLoads` parses the second half of the record files in a forked worker while
 this process parses and validates the first half (YAML parsing is most of the loading: 6.4 s of
 CPU at 10,000 records); the worker sends each file's document or problems back, which this process
-validates in the usual order. Each result is the one `load_file` gives here.
+validates in the usual order. Each result is the one `load_file` (or the `load` given: the records
+memo parses the bytes it hashed) gives here.
 
 Rendering: a cold build of 10,000 records spends about 18 s of CPU rendering pages (records'
 Markdown, sanitising, Jinja) before MkDocs reads them. `BackgroundPages` forks one worker

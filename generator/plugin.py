@@ -134,7 +134,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         serving = self.command == "serve"
         if not serving:  # under serve, the step after each build unfreezes, collects and freezes
             gc.unfreeze()
-        memo = self._memo or self._record_memo()
+        memo = self._memo if self._memo is not None else self._record_memo()
         try:
             catalogue = read_catalogue(self.catalogue_dir, self.project, memo,
                                        parallel=self.command == "build",
