@@ -226,15 +226,21 @@ def _read_regular(path: Path) -> bytes | None:
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        parts, total = [], 0
+        while total <= MAX_FILE_BYTES:  # until the end of the file (one more read tells)
+            part = os.read(fd, 65536 if parts else min(st.st_size, MAX_FILE_BYTES) + 1)
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
     except OSError:
         return None
     finally:
         os.close(fd)
-    return raw if len(raw) <= MAX_FILE_BYTES else None
+    return b"".join(parts) if total <= MAX_FILE_BYTES else None
 
 
 class RecordMemo:

@@ -238,12 +238,12 @@ def _hidden(path: Path) -> bool:
 
 def _entry_problem(entry: Path, root: Path, base: Path) -> Problem | None:
     """A problem for an entry that is never read: hidden, or a symbolic link leaving the catalogue."""
-    display = _display(entry, base)
     if entry.is_symlink() and not entry.resolve().is_relative_to(root.resolve()):
-        return Problem(display, 1, 1, "lien symbolique qui sort du catalogue : il n'est pas lu",
+        return Problem(_display(entry, base), 1, 1, "lien symbolique qui sort du catalogue : il n'est pas lu",
                        "placez le fichier lui-même dans le catalogue")
     if _hidden(entry):
-        return Problem(display, 1, 1, f"{'dossier' if entry.is_dir() else 'fichier'} caché : il n'est pas lu",
+        return Problem(_display(entry, base), 1, 1,
+                       f"{'dossier' if entry.is_dir() else 'fichier'} caché : il n'est pas lu",
                        f"renommez-le sans le point initial ({entry.name.lstrip('.') or 'fiche.yml'}) "
                        "ou retirez-le du catalogue")
     return None
@@ -296,7 +296,8 @@ def _read_reference_list(path: Path, name: str, display: str) -> tuple[dict, lis
     return entries, problems, (doc, indexes)
 
 
-def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
+def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path, str]]:
+    """(type name, path, path as shown) of each record file, in order; problems for other entries."""
     folders = {t.folder: t.name for t in r.RECORD_TYPES.values()}
     lists = {f"{name}.yml" for name in r.REFERENCE_LISTS}
     for entry in sorted(root.iterdir()):
@@ -304,7 +305,8 @@ def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[t
         if refused:
             problems.append(refused)
         elif entry.is_dir() and entry.name in folders:
-            for file in sorted(entry.iterdir()):
+            folder = _display(entry, base)  # the same as each file's own, computed once
+            for file in sorted(entry.iterdir(), key=lambda p: p.name):  # Path order, faster
                 refused = _entry_problem(file, root, base)
                 if refused:
                     problems.append(refused)
@@ -312,7 +314,7 @@ def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[t
                     problems.append(Problem(_display(file, base), 1, 1, "sous-dossier inattendu",
                                             "placez les fiches directement dans le dossier du type"))
                 elif file.suffix == ".yml":
-                    yield folders[entry.name], file  # load_file reads regular files only
+                    yield folders[entry.name], file, f"{folder}/{file.name}"  # load_file reads regular files only
                 else:
                     problems.append(Problem(_display(file, base), 1, 1, "fichier ignoré : extension inattendue",
                                             f"renommez-le en {file.stem}.yml"))
@@ -427,13 +429,13 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     lists: dict[str, tuple[Document, dict[str, int]]] = {}
     if not root.is_dir():
         return result, [Problem(_display(root, base), 1, 1, "dossier du catalogue introuvable")]
-    record_files: Iterable[tuple[str, Path]] = _record_files(root, base, problems)
+    record_files: Iterable[tuple[str, Path, str]] = _record_files(root, base, problems)
     read = getattr(memo, "read", None)
     parse = memo.load if read is not None else load_file
     prefetched = None
     if read is not None or parallel:
         record_files = list(record_files)
-        files = [(path, _display(path, base), type_name) for type_name, path in record_files]
+        files = [(path, display, type_name) for type_name, path, display in record_files]
         todo = read(files) if read is not None else files
         if parallel and todo and wanted_in_parallel(len(todo)):
             half = todo[len(todo) // 2:]
@@ -451,8 +453,7 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     seen: dict[str, str] = {}
     unreadable: set[str] = set()  # records already reported: references to them are not unknown
     try:
-        for type_name, path in record_files:
-            display = _display(path, base)
+        for type_name, path, display in record_files:
             record_type = r.RECORD_TYPES[type_name]
             record_id = path.stem
             if not _ID_RE.match(record_id):
