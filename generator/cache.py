@@ -15,6 +15,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import pickle
 import re
 import shutil
 import stat
@@ -22,6 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .load import MAX_FILE_BYTES, load_file, parse_yaml
 from .mkdocs_config import config_chain
 
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
@@ -197,4 +199,144 @@ class FileMemo:
         self._used = set()
 
 
-__all__ = ["FileMemo", "PageCache", "CachedPage", "site_key", "config_files", "ENV_VAR"]
+RECORDS = "records"  # the RecordMemo's folder inside the cache folder
+RECORDS_FILE = "memo.pickle"
+
+
+def records_key() -> str:
+    """What a record file's validation depends on besides its bytes, path and type: the
+    generator's code, the installed packages and Python (not the configuration nor the pages)."""
+    hasher = hashlib.sha256(f"campus-records-{FORMAT}\0{sys.version}\0".encode())
+    _hash_tree(hasher, Path(__file__).resolve().parent)
+    hasher.update(json.dumps(_packages()).encode())
+    return hasher.hexdigest()
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """The memo's outer layer holds only dicts, tuples, strings and bytes."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"{module}.{name} is not expected here")
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes, as `load_file` reads them; None for anything else or too large."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        parts, total = [], 0
+        while total <= MAX_FILE_BYTES:  # until the end of the file (one more read tells)
+            part = os.read(fd, 65536 if parts else min(st.st_size, MAX_FILE_BYTES) + 1)
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(parts) if total <= MAX_FILE_BYTES else None
+
+
+class RecordMemo:
+    """Each record file's own result (validate.RecordFile: its typed record, its problems, the
+    references it makes) from the previous `mkdocs build` using this cache folder, reused while
+    the file's bytes are the same. A CI job restoring the folder into a fresh clone reuses it:
+    nothing here depends on inodes or modification times.
+
+    `<cache>/records/memo.pickle` holds the key (`records_key`: code, packages, Python) and, by
+    file path as shown in problems, (record type, sha256 of the file's bytes, sha256 of the
+    entry, the entry pickled). An entry is used only when the key, the path, the type and the
+    bytes' digest are those of the file now and the entry's own digest checks; any doubt (other
+    key, damaged or missing file or entry) means the file is parsed and validated again. Entries
+    hold no document (positions of every node): a problem found across files (an unknown
+    reference, a cycle) in an unchanged file is located by parsing it again from the bytes read
+    for this build. The folder is trusted as the page cache is (it is unpickled).
+
+    Files are parsed from the bytes hashed (`load`), so an entry always matches its digest."""
+
+    def __init__(self, folder: Path, key: str):
+        self.file = Path(folder) / RECORDS / RECORDS_FILE
+        self.key = key
+        self._stored: dict[str, tuple] = {}  # display -> (type name, digest, entry digest, entry) as found
+        self._kept: dict[str, tuple] = {}  # the entries of the files asked for by this build
+        self._hits: dict[str, object] = {}  # str(path) -> result found for the file as it is
+        self._raw: dict[str, bytes] = {}  # str(path) -> the bytes read, hashed and parsed
+        self._digests: dict[str, str] = {}
+        self.reused = 0  # record files whose result was reused by this build
+        self.computed = 0  # record files parsed and validated
+
+    def _open(self) -> None:
+        try:
+            with open(self.file, "rb") as handle:
+                data = _PlainUnpickler(handle).load()
+            if data["format"] == FORMAT and data["key"] == self.key and isinstance(data["entries"], dict):
+                self._stored = data["entries"]
+        except Exception:  # any damage to the outer layer: nothing is reused
+            self._stored = {}
+
+    def read(self, files: list[tuple[Path, str, str]]) -> list[tuple[Path, str, str]]:
+        """Read and hash the (path, display, type name) record files; those without a usable result."""
+        self._open()
+        todo = []
+        for path, display, type_name in files:
+            name = str(path)
+            raw = _read_regular(path)
+            if raw is None:  # not a regular file, unreadable or too large: load_file says why
+                todo.append((path, display, type_name))
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            self._raw[name], self._digests[name] = raw, digest
+            found = self._stored.get(display)
+            try:
+                if (found[0] == type_name and found[1] == digest
+                        and hashlib.sha256(found[3]).hexdigest() == found[2]):
+                    self._hits[name] = pickle.loads(found[3])
+                    continue
+            except Exception:  # no entry, or a damaged one: this file is read again
+                pass
+            todo.append((path, display, type_name))
+        return todo
+
+    def load(self, path: Path, display: str):
+        """`load_file(path, display)`, from the bytes read and hashed when there are some."""
+        raw = self._raw.get(str(path))
+        return load_file(path, display) if raw is None else parse_yaml(raw, display)
+
+    def __call__(self, path: Path, key: tuple, compute):
+        if key[0] != "record":
+            return compute()
+        name, display, type_name = str(path), key[1], key[2]
+        if name in self._hits:
+            self.reused += 1
+            self._kept[display] = self._stored[display]
+            return self._hits.pop(name)
+        value = compute()
+        self.computed += 1
+        if name in self._digests:
+            entry = pickle.dumps(value, protocol=5)
+            self._kept[display] = (type_name, self._digests[name], hashlib.sha256(entry).hexdigest(), entry)
+        return value
+
+    def save(self) -> None:
+        """Write the entries of the files this build read (the others are forgotten); free memory."""
+        changed = self._kept.keys() != self._stored.keys() or any(
+            self._stored[display] is not entry for display, entry in self._kept.items())
+        if changed:
+            try:
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.file.with_name(f"{RECORDS_FILE}.{os.getpid()}.tmp")
+                with open(tmp, "wb") as handle:
+                    pickle.dump({"format": FORMAT, "key": self.key, "entries": self._kept}, handle, protocol=5)
+                os.replace(tmp, self.file)
+            except OSError:
+                pass  # the next build parses every file again
+        self._stored, self._kept, self._hits, self._raw, self._digests = {}, {}, {}, {}, {}
+
+
+__all__ = ["FileMemo", "PageCache", "CachedPage", "RecordMemo", "records_key", "site_key", "config_files", "ENV_VAR"]

@@ -3,7 +3,8 @@
 Loading: `PrefetchedLoads` parses the second half of the record files in a forked worker while
 this process parses and validates the first half (YAML parsing is most of the loading: 6.4 s of
 CPU at 10,000 records); the worker sends each file's document or problems back, which this process
-validates in the usual order. Each result is the one `load_file` gives here.
+validates in the usual order. Each result is the one `load_file` (or the `load` given: the records
+memo parses the bytes it hashed) gives here.
 
 Rendering: a cold build of 10,000 records spends about 18 s of CPU rendering pages (records'
 Markdown, sanitising, Jinja) before MkDocs reads them. `BackgroundPages` forks one worker
@@ -39,6 +40,7 @@ CHUNK = 16  # pages per message between the processes (files: four times as many
 
 _plan: dict[str, Callable] = {}  # the pages to render, inherited by the forked worker
 _exports: Callable[[], dict] | None = None  # the data files to compute after them, inherited likewise
+_loader: Callable = load_file  # how the forked worker parses a file (inherited, never pickled)
 
 
 def wanted(items: int) -> bool:
@@ -58,7 +60,7 @@ def _executor() -> ProcessPoolExecutor:
 
 
 def _load(item: tuple[Path, str]):
-    return load_file(*item)
+    return _loader(*item)
 
 
 class _Arrivals:
@@ -77,14 +79,19 @@ class _Arrivals:
 
 
 class PrefetchedLoads:
-    """`load_file` results of the given files, parsed by a forked worker; usable as the `memo` of
-    `validate_catalogue`: any other call is computed here."""
+    """`load(path, display)` results of the given files (default `load_file`), parsed by a forked
+    worker; called as `memo(path, ("load", display), compute)`: any other call is computed here."""
 
-    def __init__(self, files: list[tuple[Path, str]]):
+    def __init__(self, files: list[tuple[Path, str]], load: Callable = load_file):
+        global _loader
         self._files = {(str(path), display) for path, display in files}
         self._executor = _executor()
-        self._results = _Arrivals(zip(((str(path), display) for path, display in files),
-                                      self._executor.map(_load, files, chunksize=CHUNK * 4)))
+        _loader = load
+        try:  # the worker is forked by the first submission, with `load` (and what it holds)
+            self._results = _Arrivals(zip(((str(path), display) for path, display in files),
+                                          self._executor.map(_load, files, chunksize=CHUNK * 4)))
+        finally:
+            _loader = load_file
 
     def __call__(self, path, key, compute):
         wanted = (str(path), key[1]) if key[0] == "load" else None

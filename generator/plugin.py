@@ -25,7 +25,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import branding, material_markup, networks, parallel, passthrough, serve_watch, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
-from .cache import CachedPage, FileMemo, PageCache, site_key
+from .cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, site_key
 from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .model import Relations
@@ -146,8 +146,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if not serving:  # under serve, the step after each build unfreezes, collects and freezes
             gc.unfreeze()
         kept = None if serving else self._kept_relations()
+        memo = self._memo if self._memo is not None else self._record_memo()
         try:
-            catalogue = read_catalogue(self.catalogue_dir, self.project, self._memo,
+            catalogue = read_catalogue(self.catalogue_dir, self.project, memo,
                                        parallel=self.command == "build",
                                        previous=self.catalogue if serving else kept)
         except CatalogueError as exc:
@@ -167,6 +168,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         finally:
             if self._memo is not None:
                 self._memo.prune()
+            elif memo is not None:
+                with timings.stage("records memo"):
+                    memo.save()
+                log.info(f"Campus : {memo.reused} fiches reprises du cache, {memo.computed} fiches lues")
         self.networks = networks.load_networks(self.config.networks, self.project, self.catalogue.themes,
                                                self.config.network_timeout, self.config.network_max_bytes)
         if not serving:
@@ -181,6 +186,13 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._warnings = _WarningCounter()
         logging.getLogger("mkdocs").addHandler(self._warnings)
         return config
+
+    def _record_memo(self) -> RecordMemo | None:
+        """Under a build with a cache folder: each record file's validation, kept by content.
+        Unlike the page cache, also with included networks: a file's own validation does not
+        depend on them (they are read after the catalogue, apart)."""
+        folder = self._cache_folder()
+        return RecordMemo(folder, records_key()) if folder else None
 
     def _cache_folder(self) -> Path | None:
         """The folder kept between builds (CAMPUS_CACHE_DIR, the `cache_dir` option, or a serving

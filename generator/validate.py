@@ -238,12 +238,12 @@ def _hidden(path: Path) -> bool:
 
 def _entry_problem(entry: Path, root: Path, base: Path) -> Problem | None:
     """A problem for an entry that is never read: hidden, or a symbolic link leaving the catalogue."""
-    display = _display(entry, base)
     if entry.is_symlink() and not entry.resolve().is_relative_to(root.resolve()):
-        return Problem(display, 1, 1, "lien symbolique qui sort du catalogue : il n'est pas lu",
+        return Problem(_display(entry, base), 1, 1, "lien symbolique qui sort du catalogue : il n'est pas lu",
                        "placez le fichier lui-même dans le catalogue")
     if _hidden(entry):
-        return Problem(display, 1, 1, f"{'dossier' if entry.is_dir() else 'fichier'} caché : il n'est pas lu",
+        return Problem(_display(entry, base), 1, 1,
+                       f"{'dossier' if entry.is_dir() else 'fichier'} caché : il n'est pas lu",
                        f"renommez-le sans le point initial ({entry.name.lstrip('.') or 'fiche.yml'}) "
                        "ou retirez-le du catalogue")
     return None
@@ -296,7 +296,8 @@ def _read_reference_list(path: Path, name: str, display: str) -> tuple[dict, lis
     return entries, problems, (doc, indexes)
 
 
-def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
+def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[tuple[str, Path, str]]:
+    """(type name, path, path as shown) of each record file, in order; problems for other entries."""
     folders = {t.folder: t.name for t in r.RECORD_TYPES.values()}
     lists = {f"{name}.yml" for name in r.REFERENCE_LISTS}
     for entry in sorted(root.iterdir()):
@@ -304,7 +305,8 @@ def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[t
         if refused:
             problems.append(refused)
         elif entry.is_dir() and entry.name in folders:
-            for file in sorted(entry.iterdir()):
+            folder = _display(entry, base)  # the same as each file's own, computed once
+            for file in sorted(entry.iterdir(), key=lambda p: p.name):  # Path order, faster
                 refused = _entry_problem(file, root, base)
                 if refused:
                     problems.append(refused)
@@ -312,7 +314,7 @@ def _record_files(root: Path, base: Path, problems: list[Problem]) -> Iterator[t
                     problems.append(Problem(_display(file, base), 1, 1, "sous-dossier inattendu",
                                             "placez les fiches directement dans le dossier du type"))
                 elif file.suffix == ".yml":
-                    yield folders[entry.name], file  # load_file reads regular files only
+                    yield folders[entry.name], file, f"{folder}/{file.name}"  # load_file reads regular files only
                 else:
                     problems.append(Problem(_display(file, base), 1, 1, "fichier ignoré : extension inattendue",
                                             f"renommez-le en {file.stem}.yml"))
@@ -377,14 +379,48 @@ def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
             yield from _references(item, loc + (index,))
 
 
+@dataclass
+class RecordFile:
+    """What one record file yields on its own, given its bytes, its path and its type: kept for an
+    unchanged file (by `memo`). `document` (the position of every node) is not kept by a memo that
+    persists results: it is parsed again, from the same bytes, only when a problem found across
+    files must be located in this file."""
+
+    load_problems: list[Problem]  # reading, parsing, or a file that holds no mapping
+    readable: bool  # False: the file could not be parsed (references to its id are not unknown)
+    mapping: bool  # the file holds a mapping: its id counts and its record was validated
+    record: r.Record | None = None
+    problems: list[Problem] = field(default_factory=list)  # the record's own problems
+    references: list[tuple[tuple, str, str]] = field(default_factory=list)
+    document: Document | None = field(default=None, compare=False)
+
+    def __getstate__(self):
+        return {**self.__dict__, "document": None}
+
+
+def _read_record(loaded: tuple[Document | None, list[Problem]], model) -> RecordFile:
+    doc, found = loaded
+    if doc is None:
+        return RecordFile(found, readable=False, mapping=False)
+    if not isinstance(doc.data, dict):
+        return RecordFile(found + [Problem(doc.path, *doc.position(()),
+                                           f"le fichier doit contenir une fiche (des lignes « champ: valeur »), "
+                                           f"pas {_describe(doc.data)}")], readable=True, mapping=False)
+    record, problems, references = _validate_record(doc, model)
+    return RecordFile(found, True, True, record, problems, references, doc)
+
+
 def validate_catalogue(root: Path, base: Path | None = None, memo=None,
                        parallel: bool = False) -> tuple[ValidCatalogue, list[Problem]]:
     """Load and validate every file under `root` (the catalogue folder).
 
     Paths in problems are shown relative to `base` (default: the folder holding `root`).
     `memo(path, key, compute)`, when given, may return a previous result for an unchanged file
-    (generator/cache.py FileMemo, under `mkdocs serve`). With `parallel` (and no memo), a forked
-    process may parse half of the record files meanwhile (generator/parallel.py; same results).
+    (generator/cache.py: FileMemo under `mkdocs serve`, RecordMemo under `mkdocs build` with a
+    cache folder). A memo with a `read(files)` method reads the record files first and answers
+    which ones it has no result for; its `load(path, display)` then parses a file from the bytes it
+    read. With `parallel`, a forked process may parse half of the files left to parse meanwhile
+    (generator/parallel.py; same results).
     """
     remember = memo or (lambda path, key, compute: compute())
     base = base or root.parent
@@ -393,67 +429,78 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     lists: dict[str, tuple[Document, dict[str, int]]] = {}
     if not root.is_dir():
         return result, [Problem(_display(root, base), 1, 1, "dossier du catalogue introuvable")]
-    record_files: Iterable[tuple[str, Path]] = _record_files(root, base, problems)
+    record_files: Iterable[tuple[str, Path, str]] = _record_files(root, base, problems)
+    read = getattr(memo, "read", None)
+    parse = memo.load if read is not None else load_file
     prefetched = None
-    if parallel and memo is None:
+    if read is not None or parallel:
         record_files = list(record_files)
-        if wanted_in_parallel(len(record_files)):
-            half = record_files[len(record_files) // 2:]
-            remember = prefetched = PrefetchedLoads([(path, _display(path, base)) for _, path in half])
+        files = [(path, display, type_name) for type_name, path, display in record_files]
+        todo = read(files) if read is not None else files
+        if parallel and todo and wanted_in_parallel(len(todo)):
+            half = todo[len(todo) // 2:]
+            prefetched = PrefetchedLoads([(path, display) for path, display, _ in half], parse)
+
+    def load(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
+        if prefetched is not None:
+            return prefetched(path, ("load", display), lambda: parse(path, display))
+        return parse(path, display)
+
     for name in ("themes", "organisations", "sources"):
         setattr(result, name, _load_reference_list(root / f"{name}.yml", name, root, base, problems, lists, remember))
 
-    documents: dict[str, Document] = {}
+    files_of: dict[str, tuple[Path, str, RecordFile]] = {}
     seen: dict[str, str] = {}
     unreadable: set[str] = set()  # records already reported: references to them are not unknown
-    record_references: dict[str, list[tuple[tuple, str, str]]] = {}
-    for type_name, path in record_files:
-        display = _display(path, base)
-        record_type = r.RECORD_TYPES[type_name]
-        record_id = path.stem
-        if not _ID_RE.match(record_id):
-            problems.append(Problem(display, 1, 1, f"nom de fichier invalide « {path.name} »",
-                                    f"renommez-le en {slugify(record_id) or 'fiche'}.yml : lettres minuscules "
-                                    "sans accent, chiffres et tirets"))
-            continue
-        doc, found = remember(path, ("load", display), lambda: load_file(path, display))
-        problems.extend(found)
-        if doc is None:
-            unreadable.add(record_id)
-            continue
-        if not isinstance(doc.data, dict):
-            problems.append(Problem(display, *doc.position(()),
-                                    f"le fichier doit contenir une fiche (des lignes « champ: valeur »), "
-                                    f"pas {_describe(doc.data)}"))
-            continue
-        if record_id in seen:
-            problems.append(Problem(display, 1, 1, f"identifiant « {record_id} » déjà utilisé par {seen[record_id]}",
-                                    "renommez l'un des deux fichiers"))
-            continue
-        seen[record_id] = display
-        # Everything that depends on this file alone is kept while the file is unchanged.
-        record, found, references = remember(path, ("validate", display, type_name),
-                                             lambda: _validate_record(doc, record_type.model))
-        problems.extend(found)
-        if record is not None:
-            documents[record_id] = doc
-            result.records.append(Located(record_id, type_name, record, display))
-            record_references[record_id] = references
-        else:
-            unreadable.add(record_id)
-    if prefetched is not None:
-        prefetched.close()
+    try:
+        for type_name, path, display in record_files:
+            record_type = r.RECORD_TYPES[type_name]
+            record_id = path.stem
+            if not _ID_RE.match(record_id):
+                problems.append(Problem(display, 1, 1, f"nom de fichier invalide « {path.name} »",
+                                        f"renommez-le en {slugify(record_id) or 'fiche'}.yml : lettres minuscules "
+                                        "sans accent, chiffres et tirets"))
+                continue
+            # Everything that depends on this file alone is kept while the file is unchanged.
+            read_file = remember(path, ("record", display, type_name),
+                                 lambda: _read_record(load(path, display), record_type.model))
+            problems.extend(read_file.load_problems)
+            if not read_file.readable:
+                unreadable.add(record_id)
+            if not read_file.mapping:
+                continue
+            if record_id in seen:
+                problems.append(Problem(display, 1, 1, f"identifiant « {record_id} » déjà utilisé par {seen[record_id]}",
+                                        "renommez l'un des deux fichiers"))
+                continue
+            seen[record_id] = display
+            problems.extend(read_file.problems)
+            if read_file.record is not None:
+                files_of[record_id] = (path, display, read_file)
+                result.records.append(Located(record_id, type_name, read_file.record, display))
+            else:
+                unreadable.add(record_id)
+    finally:
+        if prefetched is not None:
+            prefetched.close()
+
+    def document(record_id: str) -> Document:
+        """The record's document, parsed again from its (unchanged) bytes when the memo kept none."""
+        path, display, read_file = files_of[record_id]
+        if read_file.document is None:
+            read_file.document = parse(path, display)[0]
+        return read_file.document
 
     known = {"themes": result.themes, "organisations": result.organisations, "sources": result.sources,
              "community": {x.id for x in result.records if x.type == "community"},
              "tool": {x.id for x in result.records if x.type == "tool"}}
     all_ids = {x.id: x.type for x in result.records}
     for item in result.records:
-        doc = documents[item.id]
-        for loc, target, ref in record_references[item.id]:
+        for loc, target, ref in files_of[item.id][2].references:
             if ref in known[target]:
                 if target == "tool" and loc[0] == "collection" and ref == item.id:
-                    problems.append(Problem(doc.path, *doc.position(loc), "un outil ne peut pas faire partie de lui-même"))
+                    problems.append(Problem(item.path, *document(item.id).position(loc),
+                                            "un outil ne peut pas faire partie de lui-même"))
                 continue
             if ref in unreadable and target in ("community", "tool"):
                 continue
@@ -463,10 +510,10 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
             if elsewhere:
                 hint = f"« {ref} » est une fiche de type {r.RECORD_TYPES[elsewhere].label.lower()}" + (
                     f" ; {hint}" if hint else "")
-            problems.append(Problem(doc.path, *doc.position(loc), f"{label} inconnue « {ref} »"
+            problems.append(Problem(item.path, *document(item.id).position(loc), f"{label} inconnue « {ref} »"
                                     if label in ("thématique", "source", "organisation", "communauté")
                                     else f"{label} inconnu « {ref} »", hint))
-    problems.extend(_collection_cycles(result, documents))
+    problems.extend(_collection_cycles(result, document))
     problems.extend(_organisation_parents(result, lists.get("organisations")))
     return result, sorted(set(problems))
 
@@ -480,7 +527,7 @@ def _validate_record(doc: Document, model) -> tuple[r.Record | None, list[Proble
     return record, problems + _date_order(record, doc), list(_references(record, ()))
 
 
-def _collection_cycles(result: ValidCatalogue, documents: dict[str, Document]) -> list[Problem]:
+def _collection_cycles(result: ValidCatalogue, document) -> list[Problem]:
     parent = {x.id: x.record.collection for x in result.records if x.type == "tool" and x.record.collection}
     problems = []
     for start in sorted(parent):
@@ -489,7 +536,7 @@ def _collection_cycles(result: ValidCatalogue, documents: dict[str, Document]) -
             seen.append(current)
             current = parent[current]
         if current == start and len(seen) > 1:
-            doc = documents[start]
+            doc = document(start)
             problems.append(Problem(doc.path, *doc.position(("collection",)),
                                     "collections en boucle : " + " → ".join(seen + [start])))
     return problems
