@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import MAX_FILE_BYTES, load_file, parse_yaml
+from .load import load_file, parse_yaml, read_regular
 from .mkdocs_config import config_chain
 
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
@@ -219,30 +219,6 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not expected here")
 
 
-def _read_regular(path: Path) -> bytes | None:
-    """A regular file's bytes, as `load_file` reads them; None for anything else or too large."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return None
-        parts, total = [], 0
-        while total <= MAX_FILE_BYTES:  # until the end of the file (one more read tells)
-            part = os.read(fd, 65536 if parts else min(st.st_size, MAX_FILE_BYTES) + 1)
-            if not part:
-                break
-            parts.append(part)
-            total += len(part)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return b"".join(parts) if total <= MAX_FILE_BYTES else None
-
-
 class RecordMemo:
     """Each record file's own result (validate.RecordFile: its typed record, its problems, the
     references it makes) from the previous `mkdocs build` using this cache folder, reused while
@@ -286,8 +262,8 @@ class RecordMemo:
         todo = []
         for path, display, type_name in files:
             name = str(path)
-            raw = _read_regular(path)
-            if raw is None:  # not a regular file, unreadable or too large: load_file says why
+            raw, _problems = read_regular(path, display)
+            if raw is None:  # not a regular file, or unreadable: load_file says why
                 todo.append((path, display, type_name))
                 continue
             digest = hashlib.sha256(raw).hexdigest()

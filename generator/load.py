@@ -323,6 +323,13 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]
     """Read and parse a regular file without ever reading more than the size limit.
 
     Anything else (a named pipe, a socket, a device) is a problem, never waited on."""
+    raw, problems = read_regular(path, display)
+    return (None, problems) if raw is None else parse_yaml(raw, display)
+
+
+def read_regular(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file, at most one more than the size limit (`parse_yaml` reports a
+    larger file); None and the problem for anything else or an unreadable file."""
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):  # never open a socket, a device or a pipe
@@ -340,7 +347,7 @@ def load_file(path: Path, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
     finally:
         os.close(fd)
-    return parse_yaml(raw, display)
+    return raw, []
 
 
 def not_regular_file(display: str, mode: int) -> Problem:
