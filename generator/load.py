@@ -338,11 +338,16 @@ def read_regular(path: Path, display: str) -> tuple[bytes | None, list[Problem]]
     except OSError as exc:
         return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            return None, [not_regular_file(display, mode)]
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, [not_regular_file(display, st.st_mode)]
+        # Its size first, then until the end (a file may grow meanwhile), never past the limit + 1.
+        parts = [os.read(fd, min(st.st_size, MAX_FILE_BYTES) + 1)]
+        total = len(parts[-1])
+        while parts[-1] and total <= MAX_FILE_BYTES:
+            parts.append(os.read(fd, MAX_FILE_BYTES + 1 - total))
+            total += len(parts[-1])
+        raw = b"".join(parts)
     except OSError as exc:
         return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
     finally:
