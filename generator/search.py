@@ -276,13 +276,16 @@ def _command(binary: Path, scratch: Path, out: Path) -> list[str]:
 def site_pages(site_dir: Path) -> list[str]:
     """Every *.html file of the site, by path in it ("a/b/index.html"), sorted as strings; folders
     that are symbolic links are not entered (as `Path.rglob` did not)."""
-    found: list[str] = []
-    root = str(site_dir)
-    for folder, _, names in os.walk(root):  # each folder is root + os.sep + its path (os.path.relpath is slow)
-        prefix = folder[len(root) + 1:].replace(os.sep, "/") + "/" if folder != root else ""
-        found.extend(prefix + name for name in names if name.endswith(".html"))
-    found.sort()
-    return found
+    return sorted(relative for relative, _folder in _walk(site_dir) if relative.endswith(".html"))
+
+
+def _walk(folder: Path):
+    """(path under `folder` with "/", folder holding it) of every file under `folder`, by os.walk."""
+    root = str(folder)
+    for parent, _, names in os.walk(root):  # each folder is root + os.sep + its path (os.path.relpath is slow)
+        prefix = parent[len(root) + 1:].replace(os.sep, "/") + "/" if parent != root else ""
+        for name in names:
+            yield prefix + name, parent
 
 
 def _normalised(data: bytes) -> bytes:
@@ -381,12 +384,7 @@ def _part_key(binary_digest: str, pages: list[tuple[str, str, int]]) -> str:
 
 def _files(folder: Path) -> dict[str, Path]:
     """The files under a folder, by relative path, sorted."""
-    found, root = {}, str(folder)
-    for parent, _, names in os.walk(root):
-        prefix = parent[len(root) + 1:].replace(os.sep, "/") + "/" if parent != root else ""
-        for name in names:
-            found[prefix + name] = Path(parent, name)
-    return dict(sorted(found.items()))
+    return {relative: Path(parent, relative.rpartition("/")[2]) for relative, parent in sorted(_walk(folder))}
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
