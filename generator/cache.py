@@ -89,6 +89,19 @@ def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
     return hasher.hexdigest()
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file beside it (named per process), renamed
+    over it. An OSError is raised, the temporary file removed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 @dataclass(frozen=True)
 class CachedPage:
     inputs: str
@@ -152,10 +165,7 @@ class PageCache:
         manifest = {"format": FORMAT, "key": self.key,
                     "pages": {src: {"inputs": p.inputs, "meta": p.meta, "anchors": list(p.anchors), "file": p.file}
                               for src, p in sorted(self.pages.items())}}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self.folder / MANIFEST)
+        replace_file(self.folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
 
     def invalidate(self) -> None:
         """Forget everything (a build that warned or failed must not be reused)."""
@@ -305,14 +315,12 @@ class RecordMemo:
             self._stored[display] is not entry for display, entry in self._kept.items())
         if changed:
             try:
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.file.with_name(f"{RECORDS_FILE}.{os.getpid()}.tmp")
-                with open(tmp, "wb") as handle:
-                    pickle.dump({"format": FORMAT, "key": self.key, "entries": self._kept}, handle, protocol=5)
-                os.replace(tmp, self.file)
+                replace_file(self.file, pickle.dumps({"format": FORMAT, "key": self.key, "entries": self._kept},
+                                                     protocol=5))
             except OSError:
                 pass  # the next build parses every file again
         self._stored, self._kept, self._hits, self._raw, self._digests = {}, {}, {}, {}, {}
 
 
-__all__ = ["FileMemo", "PageCache", "CachedPage", "RecordMemo", "records_key", "site_key", "config_files", "ENV_VAR"]
+__all__ = ["FileMemo", "PageCache", "CachedPage", "RecordMemo", "records_key", "replace_file", "site_key", "config_files",
+           "ENV_VAR"]

@@ -25,7 +25,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import branding, material_markup, networks, parallel, passthrough, serve_watch, timings
 from .cache import ENV_VAR as CACHE_ENV_VAR
-from .cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, site_key
+from .cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, replace_file, site_key
 from .dependencies import Dependencies
 from .errors import CatalogueError, format_problems, summary_line
 from .model import Relations
@@ -214,10 +214,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         if folder is None or (kept is not None and kept.shape == self.catalogue.shape):
             return
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / (RELATIONS_FILE + ".tmp")
-            tmp.write_text(self.catalogue.relations().to_json(), encoding="utf-8")
-            os.replace(tmp, folder / RELATIONS_FILE)
+            replace_file(folder / RELATIONS_FILE, self.catalogue.relations().to_json().encode())
         except OSError:
             pass  # no kept relations: the next build computes them
 

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import timings
+from .cache import replace_file
 
 OUTPUT = "pagefind"
 PAGEFIND_VERSION = "1.6.0"
@@ -331,12 +332,10 @@ class _Memo:
         return self.used[text_digest]
 
     def save(self) -> None:
-        tmp = self.path.with_name(f".{self.FILE}.{os.getpid()}")
         try:
-            tmp.write_text(json.dumps({"identity": self.identity, "pages": self.used}), encoding="utf-8")
-            os.replace(tmp, self.path)
+            replace_file(self.path, json.dumps({"identity": self.identity, "pages": self.used}).encode())
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass  # the next build normalises every page
 
 
 class _Input(NamedTuple):
