@@ -4,7 +4,7 @@ For each N (default 100, 1,000 and 10,000) this generates a synthetic project
 (bench/synthetic.py), builds it with `mkdocs build` in a subprocess and reports wall time,
 peak memory (maximum resident set of the build and its children), output size, milliseconds
 per record and the share of time spent in each stage of the generator (the plugin writes
-them to the file named by CAMPUS_TIMINGS, see generator/timings.py). In the same run it
+them to the file named by CAMPUS_TIMINGS, see generator/catalogue/timings.py). In the same run it
 builds the floor: as many plain Markdown pages, each the size of a generated page, built by
 a bare mkdocs-material configuration without the campus plugin, and gives the ratio of the two,
 with and without the search stage (Pagefind, a separate program whose time and memory are reported
@@ -141,8 +141,8 @@ def write_floor_project(project: Path, dest: Path, seed: int = 0) -> int:
     (headings, paragraphs, lists) for mkdocs-material alone: same Markdown extensions and
     theme settings, no campus plugin, no theme overrides. Returns the number of pages.
     """
-    from generator.pipeline import read_catalogue
-    from generator.render import SiteRenderer, written_pages
+    from mkdocs_campus.catalogue.pipeline import read_catalogue
+    from mkdocs_campus.outputs.render import SiteRenderer, written_pages
 
     real = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_IgnoreTags)
     content = project / "content"
@@ -222,7 +222,7 @@ def bench_size(n: int, workdir: Path, seed: int = 0) -> dict:
         # The build process itself (MkDocs and the generator) and, apart, the programs it ran (Pagefind).
         "builder_peak_mb": memory.get("builder"),
         "search_peak_mb": memory.get("programs"),
-        # The process rendering pages beside the build (generator/parallel.py), forked from it.
+        # The process rendering pages beside the build (generator/speed/parallel.py), forked from it.
         "render_worker_peak_mb": memory.get("render_worker"),
     }
 

@@ -24,10 +24,10 @@ web worker count too):
 - layout shift (CLS, Chromium's 'layout-shift' entries not caused by input) of the search page
   opened from the header's form (`recherche/?q=…`) while the results arrive, and while typing.
 
-`--reindex` runs the indexing step alone again on SITE_DIR (generator/search.py, so Pagefind
+`--reindex` runs the indexing step alone again on SITE_DIR (generator/outputs/search.py, so Pagefind
 1.6.0 or the binary named by PAGEFIND_BINARY_PATH) and reports seconds per stage and the peak
 memory (resident set) of the indexing's programs (the largest part's Pagefind run); `--part-pages`
-sets the largest part (default generator.search.PAGES_PER_PART; 100000: one index), and the
+sets the largest part (default mkdocs_campus.outputs.search.PAGES_PER_PART; 100000: one index), and the
 site keeps the index of the last run, so the budgets can then be measured on it.
 
 Budgets (issue 14): page load <= 300 KB, one query <= 500 KB, last keystroke -> result <= 300 ms
@@ -204,10 +204,10 @@ def measure(site: Path, queries: list[str], facets: list[str] | None = None) -> 
 
 
 def reindex(site: Path, runs: int, part_pages: int | None = None) -> dict:
-    """Index SITE again `runs` times (generator/search.py): seconds per stage, peak memory."""
+    """Index SITE again `runs` times (generator/outputs/search.py): seconds per stage, peak memory."""
     sys.path.insert(0, str(ROOT))
-    from generator import timings
-    from generator.search import PAGES_PER_PART, PARTS_MANIFEST, bundle_digest, build_search_index, pagefind_binary
+    from mkdocs_campus.catalogue import timings
+    from mkdocs_campus.outputs.search import PAGES_PER_PART, PARTS_MANIFEST, bundle_digest, build_search_index, pagefind_binary
 
     part_pages = part_pages or PAGES_PER_PART
     report: dict = {"binary": str(pagefind_binary()), "pages_per_part": part_pages, "runs": []}

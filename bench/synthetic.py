@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import records as r  # noqa: E402
-from generator.validate import slugify  # noqa: E402
+from mkdocs_campus.catalogue import records as r  # noqa: E402
+from mkdocs_campus.catalogue.validate import slugify  # noqa: E402
 
 # Share of each record type (the rest of n goes to interventions).
 SHARES = {"community": 0.10, "training": 0.25, "tool": 0.35}

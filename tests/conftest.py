@@ -27,7 +27,7 @@ def catalogue(tmp_path) -> Path:
 
 def check(root: Path, capsys, *extra: str) -> tuple[int, list[str]]:
     """`campus check ROOT [extra]` in this process: its exit code and the lines it printed."""
-    from generator.cli import main
+    from mkdocs_campus.commands.cli import main
     code = main(["check", str(root), *extra])
     out = capsys.readouterr().out
     return code, out.strip().splitlines()

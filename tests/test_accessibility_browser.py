@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import CHROMIUM, FIXTURES, ROOT, build_site, copy_project, parse
-from generator.records import RECORD_TYPES
+from mkdocs_campus.catalogue.records import RECORD_TYPES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

@@ -48,7 +48,7 @@ def test_synthetic_catalogue_is_valid_and_deterministic(tmp_path):
     synthetic.generate(tmp_path / "c", 40, seed=4)
     assert _same_tree(tmp_path / "a", tmp_path / "b")
     assert not _same_tree(tmp_path / "a", tmp_path / "c")
-    check = subprocess.run([sys.executable, "-m", "generator.cli", "check", str(tmp_path / "a" / "catalogue")],
+    check = subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "check", str(tmp_path / "a" / "catalogue")],
                            capture_output=True, text=True, cwd=ROOT)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "40 fiches" in check.stdout

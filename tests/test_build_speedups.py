@@ -1,10 +1,10 @@
 """The shortcuts that make large builds fast change nothing a reader or an editor sees.
 
-- generator/passthrough.py keeps the HTML blocks of generated pages out of Python-Markdown:
+- generator/adapter/passthrough.py keeps the HTML blocks of generated pages out of Python-Markdown:
   pages must come out exactly as Markdown would have made them;
-- generator/load.py parses with libyaml when it can: data, positions and error messages
+- generator/catalogue/load.py parses with libyaml when it can: data, positions and error messages
   must be those of PyYAML's own parser;
-- generator/parallel.py renders the pages in a second process under `mkdocs build`: the site
+- generator/speed/parallel.py renders the pages in a second process under `mkdocs build`: the site
   must be the one a sequential render writes, with or without the page cache.
 """
 
@@ -16,9 +16,10 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator import load, passthrough
-from generator.pipeline import read_catalogue
-from generator.render import SiteRenderer, split_front_matter, written_pages
+from mkdocs_campus.catalogue import load
+from mkdocs_campus.adapter import passthrough
+from mkdocs_campus.catalogue.pipeline import read_catalogue
+from mkdocs_campus.outputs.render import SiteRenderer, split_front_matter, written_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -107,7 +108,7 @@ def test_related_resources_follow_their_definition_on_a_large_catalogue(tmp_path
     never the entry itself nor what it already links to; computed by brute force here."""
     import importlib.util
 
-    from generator.model import RELATED_LIMIT, _sort_key
+    from mkdocs_campus.catalogue.model import RELATED_LIMIT, _sort_key
 
     spec = importlib.util.spec_from_file_location("bench_synthetic", ROOT / "bench" / "synthetic.py")
     synthetic = importlib.util.module_from_spec(spec)
@@ -127,7 +128,7 @@ def test_relative_links_match_posixpath():
     import posixpath
     import random
 
-    from generator.present import relative_url
+    from mkdocs_campus.outputs.present import relative_url
 
     def reference(from_url: str, to_url: str) -> str:
         if from_url == to_url:
@@ -165,7 +166,7 @@ def _build(config: Path, out: Path, parallel: str, **env) -> tuple[dict, str]:
 
 def test_pages_rendered_in_a_second_process_make_the_same_site(tmp_path):
     """`mkdocs build` of a large catalogue renders its pages in a forked process
-    (generator/parallel.py): the site is byte for byte the one a sequential render writes,
+    (generator/speed/parallel.py): the site is byte for byte the one a sequential render writes,
     also for an incremental build reusing pages from the cache."""
     from bs4 import BeautifulSoup
     from conftest import copy_project
@@ -195,12 +196,12 @@ def test_pages_rendered_in_a_second_process_make_the_same_site(tmp_path):
 
 
 def test_catalogue_loaded_in_two_processes_gives_the_same_records_and_problems(tmp_path, monkeypatch):
-    """With a second process parsing half of the files (generator/parallel.py), validation finds the
+    """With a second process parsing half of the files (generator/speed/parallel.py), validation finds the
     same records and the same located problems, wherever the files stand."""
     import shutil
 
-    from generator import parallel
-    from generator.validate import validate_catalogue
+    from mkdocs_campus.speed import parallel
+    from mkdocs_campus.catalogue.validate import validate_catalogue
 
     root = shutil.copytree(FIXTURES / "mini" / "catalogue", tmp_path / "catalogue")
     broken = {"tools/zz-syntaxe.yml": "title: Outil\nsummary: [pas fermé\n",
@@ -215,7 +216,7 @@ def test_catalogue_loaded_in_two_processes_gives_the_same_records_and_problems(t
     results = {}
     for setting in ("0", "1"):
         monkeypatch.setenv(parallel.ENV_VAR, setting)
-        valid, problems = validate_catalogue(root, tmp_path, parallel=True)
+        valid, problems = validate_catalogue(root, tmp_path, prefetch=parallel.prefetcher)
         results[setting] = ([(x.id, x.type, x.path, x.record) for x in valid.records],
                             (valid.themes, valid.organisations, valid.sources), problems)
     assert results["1"] == results["0"]
@@ -229,7 +230,7 @@ def test_pages_asked_out_of_order_get_their_own_text(monkeypatch):
     after others) still gets its own text, not the next one sent."""
     from types import SimpleNamespace
 
-    from generator import parallel
+    from mkdocs_campus.speed import parallel
 
     monkeypatch.setenv(parallel.ENV_VAR, "1")
     plan = {f"page-{i}.md": (lambda i=i: SimpleNamespace(text=f"texte {i}")) for i in range(40)}
@@ -279,7 +280,8 @@ import os, sys, time
 from pathlib import Path
 from mkdocs.__main__ import cli
 from mkdocs.exceptions import PluginError
-from generator import plugin, render
+from mkdocs_campus.adapter import plugin
+from mkdocs_campus.outputs import render
 
 builder, pid_file, mode = os.getpid(), Path(sys.argv[1]), sys.argv[2]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, check
-from generator.cli import main
+from mkdocs_campus.commands.cli import main
 
 BAD = FIXTURES / "bad"
 
@@ -161,7 +161,7 @@ def test_github_and_json_formats(catalogue, capsys):
 
 def test_command_line_exit_codes_and_no_traceback(catalogue, tmp_path):
     shutil.copyfile(BAD / "python-tag.yml", catalogue / "trainings" / "tag.yml")
-    campus = [sys.executable, "-m", "generator.cli"]
+    campus = [sys.executable, "-m", "mkdocs_campus.commands.cli"]
     bad = subprocess.run([*campus, "check", str(catalogue)], capture_output=True, text=True)
     usage = subprocess.run([*campus, "check", "--format", "xml"], capture_output=True, text=True)
     missing = subprocess.run([*campus, "check", str(tmp_path / "nowhere")], capture_output=True, text=True)

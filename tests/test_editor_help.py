@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from generator import records as r
-from generator.cli import main
+from mkdocs_campus.catalogue import records as r
+from mkdocs_campus.commands.cli import main
 
 SERVER = ROOT / "node_modules" / ".bin" / "yaml-language-server"
 TIMEOUT = 30

@@ -16,10 +16,10 @@ from bs4 import BeautifulSoup
 from referencing import Registry, Resource
 
 from conftest import FIXTURES, build_site, copy_project, parse
-from generator import records as r
-from generator.cli import main
-from generator.pipeline import read_catalogue
-from generator.render import SiteRenderer, split_front_matter
+from mkdocs_campus.catalogue import records as r
+from mkdocs_campus.commands.cli import main
+from mkdocs_campus.catalogue.pipeline import read_catalogue
+from mkdocs_campus.outputs.render import SiteRenderer, split_front_matter
 
 SITE_URL = "https://campus.test/"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -22,11 +22,11 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, check, copy_project, parse
-from generator.cli import main
-from generator.exports import FORMULA_PREFIXES
-from generator.feed import atom_feed
-from generator.pipeline import read_catalogue
-from generator.render import SiteRenderer
+from mkdocs_campus.commands.cli import main
+from mkdocs_campus.outputs.exports import FORMULA_PREFIXES
+from mkdocs_campus.outputs.feed import atom_feed
+from mkdocs_campus.catalogue.pipeline import read_catalogue
+from mkdocs_campus.outputs.render import SiteRenderer
 
 HARD = FIXTURES / "hardening"
 LINE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>[1-9][0-9]*):(?P<column>[1-9][0-9]*): (?P<message>\S.*)$")
@@ -153,7 +153,7 @@ def test_hostile_values_never_crash_the_printer(catalogue, fmt):
     """A lone surrogate, a newline, ESC and a bidi override, printed through a real pipe."""
     for name in ("escaped-surrogate.yml", "escaped-controls.yml"):
         shutil.copyfile(HARD / name, catalogue / "trainings" / name)
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "check", "catalogue", "--format", fmt],
+    result = subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "check", "catalogue", "--format", fmt],
                             capture_output=True, cwd=catalogue.parent, timeout=60)
     out, err = result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
     assert result.returncode == 1 and "Traceback" not in out + err
@@ -175,7 +175,7 @@ def test_hostile_values_never_crash_the_printer(catalogue, fmt):
 
 def test_a_named_pipe_is_a_problem_not_a_hang(catalogue):
     os.mkfifo(catalogue / "tools" / "tube.yml")
-    result = subprocess.run([sys.executable, "-m", "generator.cli", "check", "catalogue"],
+    result = subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "check", "catalogue"],
                             capture_output=True, text=True, cwd=catalogue.parent, timeout=60)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (

@@ -42,7 +42,7 @@ def vnu_messages(pages: list[Path]) -> dict[Path, list[str]]:
 
 def with_materials_defects(page: Path, dest: Path) -> Path:
     """A copy of a built page with the markup Material writes and the theme fixes (theme/main.html,
-    generator/material_markup.py): autocomplete on a checkbox, an empty tabindex, a label for no control."""
+    generator/adapter/material_markup.py): autocomplete on a checkbox, an empty tabindex, a label for no control."""
     html = page.read_text(encoding="utf-8")
     html = html.replace('id="__drawer">', 'id="__drawer" autocomplete="off">', 1)
     html = html.replace('<label class="md-nav__link" for="', '<label class="md-nav__link" tabindex="" for="', 1)

@@ -108,7 +108,7 @@ def test_incremental_build_equals_cold_build(warm, tmp_path, change):
     assert incremental.returncode == 0, incremental.stderr
     _assert_same_site(tmp_path / "cold", tmp_path / "incremental")
     reused, rendered = map(int, REUSED.search(incremental.stderr).groups())
-    # Each unchanged record file's validation is reused (generator/cache.py RecordMemo), whatever changed.
+    # Each unchanged record file's validation is reused (generator/speed/cache.py RecordMemo), whatever changed.
     records_reused, records_read = map(int, REUSED_RECORDS.search(incremental.stderr).groups())
     assert records_reused > 0 and records_read == (1 if change in ("add", "edit", "summary", "rename") else 0), incremental.stderr
     if some_reused:  # a record or reference list changed: the pages that do not show it are reused

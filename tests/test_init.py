@@ -13,7 +13,7 @@ import yaml
 from conftest import ROOT, build_site, parse
 
 NAME = "Réseau des facilitateurs d'Exemple-sur-Mer"
-CAMPUS = [sys.executable, "-m", "generator.cli"]
+CAMPUS = [sys.executable, "-m", "mkdocs_campus.commands.cli"]
 
 
 def campus(*args, cwd: Path) -> subprocess.CompletedProcess:
@@ -132,7 +132,7 @@ def test_a_primary_colour_failing_aa_contrast_is_refused(tmp_path, colour, ratio
 
 
 def test_colour_just_above_aa_is_accepted():
-    from generator.branding import PrimaryColour
+    from mkdocs_campus.adapter.branding import PrimaryColour
     assert PrimaryColour().validate("#767676") == "#767676"  # 4.54:1
 
 

@@ -15,8 +15,8 @@ import pytest
 from schema_org import registry as vocabulary
 
 from conftest import FIXTURES, ROOT, parse
-from generator.jsonld import _COURSE_MODES, record_jsonld
-from generator.pipeline import read_catalogue
+from mkdocs_campus.outputs.jsonld import _COURSE_MODES, record_jsonld
+from mkdocs_campus.catalogue.pipeline import read_catalogue
 
 SCHEMA_ORG_VERSION = "30.1"
 JSONLD_KEYWORDS = {"@context", "@type", "@id"}

@@ -23,7 +23,7 @@ import pytest
 
 from conftest import FIXTURES, build_site, parse
 
-CAMPUS = [sys.executable, "-m", "generator.cli"]
+CAMPUS = [sys.executable, "-m", "mkdocs_campus.commands.cli"]
 SECTIONS = {"communautes": "community", "formations": "training", "outils": "tool", "interventions": "intervention"}
 
 

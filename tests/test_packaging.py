@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_ENV, FIXTURES, ROOT, build_site
-from generator.search import pagefind_binary
+from mkdocs_campus.outputs.search import pagefind_binary
 
 STANDALONE_CONFIG = """\
 site_name: Campus de test
@@ -34,7 +34,7 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     str(ROOT), "-w", str(out)], check=True, cwd=ROOT)
-    (found,) = out.glob("campus-*.whl")
+    (found,) = out.glob("mkdocs_campus-*.whl")
     return found
 
 
@@ -51,7 +51,7 @@ def installed(wheel, tmp_path_factory) -> dict:
     site_packages = Path(sysconfig.get_paths()["purelib"])
     for item in site_packages.iterdir():
         name = item.name.lower()
-        if name.startswith(("campus", "__editable__", "generator", "_campus")) or name.endswith(".pth"):
+        if name.startswith(("mkdocs_campus", "__editable__", "_campus")) or name.endswith(".pth"):
             continue
         (deps / item.name).symlink_to(item)
     target = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -78,17 +78,18 @@ def _pip_has_python_option() -> bool:
 def test_wheel_carries_the_generator_theme_and_starter(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     theme_files = {p.relative_to(ROOT / "theme").as_posix() for p in (ROOT / "theme").rglob("*") if p.is_file()}
-    assert {f"generator/theme/{name}" for name in theme_files} <= names
-    assert "generator/plugin.py" in names and "generator/cli.py" in names
+    assert {f"mkdocs_campus/theme/{name}" for name in theme_files} <= names
+    assert "mkdocs_campus/adapter/plugin.py" in names and "mkdocs_campus/commands/cli.py" in names
     starter = {p.relative_to(ROOT / "generator").as_posix() for p in (ROOT / "generator/starter").rglob("*")
                if p.is_file()}
-    assert {f"generator/{name}" for name in starter} <= names
-    assert "generator/starter/_github/workflows/site.yml" in names
+    assert {f"mkdocs_campus/{name}" for name in starter} <= names
+    assert "mkdocs_campus/starter/_github/workflows/site.yml" in names
+    assert not any(name.startswith("generator/") for name in names)  # the import name is our own
 
 
 def test_installed_package_builds_a_site_outside_the_repository(installed, tmp_path):
     python, env = installed["python"], installed["env"]
-    where = subprocess.run([str(python), "-c", "import sys, generator; print(generator.__file__); print(sys.path)"],
+    where = subprocess.run([str(python), "-c", "import sys, mkdocs_campus; print(mkdocs_campus.__file__); print(sys.path)"],
                            capture_output=True, text=True, env=env, cwd=tmp_path, check=True).stdout
     module_file, path = where.splitlines()
     assert Path(module_file).is_relative_to(installed["target"])

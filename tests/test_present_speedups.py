@@ -1,6 +1,6 @@
 """Work the presenter does once per entry instead of once per page changes nothing in the pages.
 
-generator/present.py computes an entry's card facts and search facets once, however many listings,
+generator/outputs/present.py computes an entry's card facts and search facets once, however many listings,
 theme pages and related-resource lists show it, and caches relative links; the pages must be those
 rendered with everything computed afresh for each use.
 """
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import present
-from generator.pipeline import read_catalogue
-from generator.render import SiteRenderer, written_pages
+from mkdocs_campus.outputs import present
+from mkdocs_campus.catalogue.pipeline import read_catalogue
+from mkdocs_campus.outputs.render import SiteRenderer, written_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

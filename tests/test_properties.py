@@ -28,13 +28,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT, build_site, copy_project, parse
-from generator import records as r
-from generator.cli import main
-from generator.exports import FORMULA_PREFIXES, export_files
-from generator.feed import atom_feed
-from generator.pipeline import read_catalogue
-from generator.render import SiteRenderer
-from generator.validate import _references, validate_catalogue
+from mkdocs_campus.catalogue import records as r
+from mkdocs_campus.commands.cli import main
+from mkdocs_campus.outputs.exports import FORMULA_PREFIXES, export_files
+from mkdocs_campus.outputs.feed import atom_feed
+from mkdocs_campus.catalogue.pipeline import read_catalogue
+from mkdocs_campus.outputs.render import SiteRenderer
+from mkdocs_campus.catalogue.validate import _references, validate_catalogue
 from test_hardening import assert_located
 
 MAX_EXAMPLES = 200

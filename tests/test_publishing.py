@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project, parse
-from generator import records as r
+from mkdocs_campus.catalogue import records as r
 
 BIN = Path(sys.executable).parent
 CAMPUS = str(BIN / "campus")
@@ -319,7 +319,7 @@ def test_issue_forms_match_the_record_model(form, models):
     for name, item in fields.items():
         if item["type"] == "dropdown":
             assert item["attributes"]["options"] == vocabulary(name, models), \
-                f"{form}: the choices of « {name} » differ from the model's (generator/records.py, themes.yml)"
+                f"{form}: the choices of « {name} » differ from the model's (generator/catalogue/records.py, themes.yml)"
     required = {name for name, item in fields.items() if item.get("validations", {}).get("required")}
     # What every record of these types must have is asked for (sources only for catalogue records).
     always = set.intersection(*({n for n, f in m.model_fields.items() if f.is_required()} for m in models))

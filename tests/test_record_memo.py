@@ -1,5 +1,5 @@
 """A build given the previous build's cache folder reuses each unchanged record file's validation
-(generator/cache.py RecordMemo), in a fresh clone too, and reports exactly the problems and records
+(generator/speed/cache.py RecordMemo), in a fresh clone too, and reports exactly the problems and records
 a build without it reports: problems located in unchanged files included; a damaged entry or one
 written by other code is not used."""
 
@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_ENV, FIXTURES, build_site, copy_project
-from generator.cache import RECORDS, RECORDS_FILE, RecordMemo, records_key
-from generator.errors import format_problems
-from generator.validate import validate_catalogue
+from mkdocs_campus.speed.cache import RECORDS, RECORDS_FILE, RecordMemo, records_key
+from mkdocs_campus.speed.parallel import prefetcher
+from mkdocs_campus.catalogue.errors import format_problems
+from mkdocs_campus.catalogue.validate import validate_catalogue
 
 REUSED = re.compile(r"Campus : (\d+) fiches reprises du cache, (\d+) fiches lues")
 
@@ -55,7 +56,7 @@ STEPS = [
 
 
 def _outcome(root: Path, memo=None, parallel: bool = False) -> tuple[str, list]:
-    valid, problems = validate_catalogue(root, root.parent, memo, parallel)
+    valid, problems = validate_catalogue(root, root.parent, memo, prefetcher if parallel else None)
     return format_problems(problems), [(x.id, x.type, x.path, x.record.model_dump()) for x in valid.records]
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator import records as r
-from generator.cli import main
-from generator.load import load_file
-from generator.schema import all_schemas, stale_schemas
+from mkdocs_campus.catalogue import records as r
+from mkdocs_campus.commands.cli import main
+from mkdocs_campus.catalogue.load import load_file
+from mkdocs_campus.outputs.schema import all_schemas, stale_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

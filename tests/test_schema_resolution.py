@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from generator import records as r
-from generator.cli import main
+from mkdocs_campus.catalogue import records as r
+from mkdocs_campus.commands.cli import main
 
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, parse
-from generator.search import build_search_index, bundle_digest, normalise
+from mkdocs_campus.outputs.search import build_search_index, bundle_digest, normalise
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -284,7 +284,7 @@ def test_search_page_at_360_px(chromium, mini):
 
 def catalogue_titles() -> list[tuple[str, str]]:
     """(title, page path) of every record of the real catalogue."""
-    from generator.pipeline import read_catalogue
+    from mkdocs_campus.catalogue.pipeline import read_catalogue
     catalogue = read_catalogue(ROOT / "catalogue", ROOT)
     return sorted((entry.record.title, entry.url) for entry in catalogue.by_id.values())
 
@@ -347,7 +347,7 @@ def test_open_data_page_excerpt_reads_as_french_not_column_names(tab, real):
     assert not re.search(r"\w[._]\w", excerpt) and "about, nearly." not in excerpt, excerpt
 
 
-# --- an index in parts (a large site's, generator/search.py) --------------------------------
+# --- an index in parts (a large site's, generator/outputs/search.py) --------------------------------
 
 @pytest.fixture(scope="module")
 def split(mini_site, tmp_path_factory):

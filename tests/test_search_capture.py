@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_ENV, FIXTURES, build_site, copy_project
-from generator import timings
-from generator.search import build_search_index, bundle_digest
+from mkdocs_campus.catalogue import timings
+from mkdocs_campus.outputs.search import build_search_index, bundle_digest
 
 PAGE = "communautes/codeveloppeurs/index.html"
 WORD = "zygomorphe"

@@ -1,4 +1,4 @@
-"""A large site's search index comes in parts (generator/search.py): every indexed page is in
+"""A large site's search index comes in parts (generator/outputs/search.py): every indexed page is in
 exactly one part, merged parts publish only their index, and with a cache folder a part whose
 indexed text did not change is copied instead of indexed again, giving the bundle a cold run gives,
 byte for byte (after an edit, an addition, a deletion, or a damaged cache). Text Pagefind ignores
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import build_search_index, bundle_digest, pagefind_binary
+from mkdocs_campus.outputs.search import build_search_index, bundle_digest, pagefind_binary
 
 PER_PART = 8  # the mini site's 26 pages in 4 parts
 
@@ -100,7 +100,7 @@ def _wrong_memo(cache: Path) -> None:  # one page's digest wrong: its part is in
     memo.write_text(json.dumps(stored), encoding="utf-8")
 
 
-def _other_version_memo(cache: Path) -> None:  # written by another version of generator/search.py: not used
+def _other_version_memo(cache: Path) -> None:  # written by another version of generator/outputs/search.py: not used
     memo = cache / "campus-normalised.json"
     stored = json.loads(memo.read_text(encoding="utf-8"))
     stored["identity"] = "0" * 64
@@ -167,7 +167,7 @@ def test_leaving_out_ignored_text_changes_no_byte_of_the_bundle(mini_site, tmp_p
     """The scratch copy drops the text of data-pagefind-ignore elements (so that a card on other
     pages changes no part); Pagefind ignores it anyway, so the bundle must be the one Pagefind
     gives from the whole indexed part, with nested, filtered and meta-bearing ignored elements."""
-    import generator.search as search
+    import mkdocs_campus.outputs.search as search
 
     strip_ignored, digests = search.without_ignored_text, []
     for name, strip in (("stripped", strip_ignored), ("whole", lambda part: part)):
@@ -200,7 +200,7 @@ def test_parts_copied_where_hard_links_are_refused(mini_site, tmp_path, monkeypa
     elsewhere (another file system, links refused) they are copied, to the same bundle."""
     import errno
 
-    import generator.search as search
+    import mkdocs_campus.outputs.search as search
 
     def refuse(source, target):
         raise OSError(errno.EXDEV, "Invalid cross-device link")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import FileMemo
-from generator.dependencies import Dependencies
-from generator.model import build_catalogue
-from generator.validate import validate_catalogue
+from mkdocs_campus.speed.cache import FileMemo
+from mkdocs_campus.speed.dependencies import Dependencies
+from mkdocs_campus.catalogue.model import build_catalogue
+from mkdocs_campus.catalogue.validate import validate_catalogue
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

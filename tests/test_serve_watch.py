@@ -1,4 +1,4 @@
-"""`mkdocs serve` watches with the system's notifications (generator/serve_watch.py), or, when
+"""`mkdocs serve` watches with the system's notifications (generator/adapter/serve_watch.py), or, when
 that cannot be done, keeps MkDocs' polling: either way a saved file starts one rebuild, and
 reading a file starts none."""
 
@@ -13,7 +13,7 @@ import pytest
 from mkdocs.livereload import LiveReloadServer
 from watchdog.observers.polling import PollingObserver
 
-from generator import serve_watch
+from mkdocs_campus.adapter import serve_watch
 
 
 class Served:

@@ -10,7 +10,7 @@ import yaml
 
 from conftest import FIXTURES, ROOT, build_site, copy_project, parse
 
-from generator.cli import main
+from mkdocs_campus.commands.cli import main
 
 MINI = FIXTURES / "mini" / "catalogue"
 SECTIONS = {"communities": "communautes", "trainings": "formations", "tools": "outils",
@@ -226,7 +226,7 @@ def test_real_site_builds_strictly(real_site):
 
 
 def test_fields_page_documents_every_field_of_every_type(mini_site):
-    from generator.records import RECORD_TYPES
+    from mkdocs_campus.catalogue.records import RECORD_TYPES
 
     page = parse(mini_site / "champs-des-fiches" / "index.html")
     for record_type in RECORD_TYPES.values():
@@ -240,7 +240,7 @@ def test_fields_page_documents_every_field_of_every_type(mini_site):
 def test_french_dates():
     import datetime as dt
 
-    from generator.present import french_date
+    from mkdocs_campus.outputs.present import french_date
 
     assert french_date(dt.date(2024, 12, 10)) == "10 décembre 2024"
     assert french_date(dt.date(2024, 11, 1)) == "1er novembre 2024"

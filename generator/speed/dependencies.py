@@ -9,7 +9,7 @@ news page on the latest changes. Pages this map does not know depend on the whol
 a page added to the renderer without a declared dependency is never wrongly reused.
 
 Site-wide inputs (templates, code, mkdocs.yml, installed packages) are not here: they key the
-whole cache (generator/cache.py).
+whole cache (generator/speed/cache.py).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from . import records as r
-from .feed import NEWS_LIMIT
-from .model import Catalogue, Entry
+from ..catalogue import records as r
+from ..outputs.feed import NEWS_LIMIT
+from ..catalogue.model import Catalogue, Entry
 
 HOME_LATEST = 8  # as Presenter.home_page shows
 

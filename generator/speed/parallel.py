@@ -31,8 +31,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from . import timings
-from .load import load_file
+from ..catalogue import timings
+from ..catalogue.load import load_file
 
 ENV_VAR = "CAMPUS_PARALLEL"  # "0": never; "1": always (tests); unset: when it pays
 MIN_ITEMS = 200  # fewer pages or files take well under a second: not worth a process
@@ -76,6 +76,14 @@ class _Arrivals:
             done, value = next(self._pairs)
             self._ready[done] = value
         return self._ready.pop(key)
+
+
+def prefetcher(files: list[tuple[Path, str]], load: Callable = load_file) -> "PrefetchedLoads | None":
+    """For `validate_catalogue(prefetch=prefetcher)`: a forked worker parses the second half of
+    `files` while the caller parses the first, when that pays (`wanted`); otherwise None."""
+    if not files or not wanted(len(files)):
+        return None
+    return PrefetchedLoads(files[len(files) // 2:], load)
 
 
 class PrefetchedLoads:

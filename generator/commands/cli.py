@@ -8,12 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import records as r
-from .errors import CatalogueError, format_problems, summary_line
-from .pipeline import read_catalogue
-from .render import SiteRenderer, write_pages, written_pages
-from .schema import stale_schemas, write_schemas
-from .validate import validate_catalogue
+from ..catalogue import records as r
+from ..catalogue.errors import CatalogueError, format_problems, summary_line
+from ..catalogue.pipeline import read_catalogue
+from ..outputs.render import SiteRenderer, write_pages, written_pages
+from ..outputs.schema import stale_schemas, write_schemas
+from ..catalogue.validate import validate_catalogue
 
 
 def _catalogue_root(path: Path) -> Path:
@@ -130,12 +130,12 @@ def cmd_init(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .exports import site_url_from_config, write_exports
+    from ..outputs.exports import site_url_from_config, write_exports
     catalogue = _load_or_report(args.catalogue)
     if catalogue is None:
         return 1
     site_url = args.site_url if args.site_url is not None else site_url_from_config(Path(args.config))
-    from .networks import networks_from_config
+    from ..outputs.networks import networks_from_config
     written = write_exports(catalogue, Path(args.out), site_url, networks_from_config(Path(args.config)))
     print(f"{len(written)} fichiers de données écrits dans {args.out}")
     return 0

@@ -16,8 +16,8 @@ import nh3
 from babel.dates import format_date
 from markupsafe import Markup
 
-from . import records as r
-from .model import FORWARD, Catalogue, Entry
+from ..catalogue import records as r
+from ..catalogue.model import FORWARD, Catalogue, Entry
 
 # Markdown may carry links, emphasis, lists, tables; never scripts, styles or handlers.
 _ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter
 
-from . import records as r
+from ..catalogue import records as r
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

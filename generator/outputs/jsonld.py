@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 
-from . import records as r
+from ..catalogue import records as r
 from .exports import absolute_url
-from .model import Catalogue, Entry
+from ..catalogue.model import Catalogue, Entry
 from .present import UNSAFE_CHARACTERS
 
 SCHEMA_TYPES = {"community": "Organization", "training": "Course", "tool": "CreativeWork",

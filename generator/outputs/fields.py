@@ -6,7 +6,7 @@ list lives only in records.py.
 
 from __future__ import annotations
 
-from . import records as r
+from ..catalogue import records as r
 from .schema import all_schemas, choice_labels
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from pydantic.fields import FieldInfo
 
-from . import records as r
-from .schema import all_schemas
-from .validate import slugify
+from ..catalogue import records as r
+from ..outputs.schema import all_schemas
+from ..catalogue.validate import slugify
 
 
 def _placeholder(name: str, info: FieldInfo, title: str, today: dt.date):

@@ -18,12 +18,12 @@ from urllib.parse import urljoin
 
 from pydantic import BaseModel
 
-from . import records as r
-from .mkdocs_config import config_chain
-from .model import FORWARD, Catalogue, Entry
+from ..catalogue import records as r
+from ..catalogue.mkdocs_config import config_chain
+from ..catalogue.model import FORWARD, Catalogue, Entry
 from .present import french_date
 from .schema import SCHEMA_DIALECT, all_schemas
-from .validate import REFERENCE_FIELDS
+from ..catalogue.validate import REFERENCE_FIELDS
 
 EXPORT_DIR = "donnees"  # where the site publishes the exports
 JSON_NAME = "campus.json"

@@ -11,8 +11,8 @@ import html
 import json
 from pathlib import Path
 
-from .resources import starter_dir
-from .schema import write_schemas
+from ..outputs.resources import starter_dir
+from ..outputs.schema import write_schemas
 
 TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".txt", ""}
 

@@ -10,7 +10,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from .exports import LICENCE, absolute_url
-from .model import Catalogue, Entry
+from ..catalogue.model import Catalogue, Entry
 from .present import french_date, relative_url, safe_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -15,12 +15,12 @@ import jinja2
 import yaml
 
 from . import exports, feed, jsonld
-from . import records as r
+from ..catalogue import records as r
 from .fields import field_tables
-from .model import Catalogue
+from ..catalogue.model import Catalogue
 from .present import Presenter, relative_url, render_markdown, safe_data, safe_text
 from .resources import template_dir
-from .timings import stage
+from ..catalogue.timings import stage
 
 TEMPLATE_DIR = template_dir()
 
@@ -167,7 +167,7 @@ class SiteRenderer:
         order of the paths. `written_pages` maps hand-written pages' paths to their titles.
 
         With `wanted` (a predicate on a page's path), only the pages it accepts: an incremental
-        build passes the pages whose inputs changed (generator/dependencies.py)."""
+        build passes the pages whose inputs changed (generator/speed/dependencies.py)."""
         plan: dict[str, Callable[[], GeneratedPage]] = {}
         for entry in self.catalogue.entries:
             plan[f"{entry.type_info.section}/{entry.id}.md"] = partial(self.record_page, entry)

@@ -55,14 +55,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from . import timings
-from .cache import replace_file
+from ..catalogue import timings
+from ..catalogue.files import replace_file
 
 OUTPUT = "pagefind"
 PAGEFIND_VERSION = "1.6.0"
 BINARY_ENV = "PAGEFIND_BINARY_PATH"
 # Where `make npm` (npm ci) puts the binary: the platform package Pagefind's npm package depends on.
-_NPM_BINARIES = Path(__file__).resolve().parent.parent / "node_modules" / "@pagefind"
+_NPM_BINARIES = Path(__file__).resolve().parents[2] / "node_modules" / "@pagefind"
 LANGUAGE = "fr"
 _APOSTROPHE_CHARS = "\u2019\u02bc"
 

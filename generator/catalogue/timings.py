@@ -8,7 +8,7 @@ writes the totals there as JSON at the end of the build: {"wall": {stage: s}, "c
 "memory_mb": {"builder": peak resident set of the build process, "programs": largest peak of the
 programs it ran, "render_worker": peak of the process rendering pages beside it, when there is one,
 or "exports_worker" when that process computes only the exports}} — Pagefind's peak is reported
-apart from the generator's and MkDocs'. The worker's stage times (generator/parallel.py: "render",
+apart from the generator's and MkDocs'. The worker's stage times (generator/speed/parallel.py: "render",
 "exports") are added to this process's: their wall time overlaps the builder's; "exports.wait" is
 the time this process waited for the worker's exports.
 """

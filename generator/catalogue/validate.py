@@ -20,8 +20,6 @@ from pydantic import BaseModel, ValidationError
 from . import records as r
 from .errors import Problem, quote
 from .load import Document, load_file
-from .parallel import PrefetchedLoads
-from .parallel import wanted as wanted_in_parallel
 
 # Which field names hold references, and to what (a record type or a reference list).
 REFERENCE_FIELDS = {
@@ -411,16 +409,17 @@ def _read_record(loaded: tuple[Document | None, list[Problem]], model) -> Record
 
 
 def validate_catalogue(root: Path, base: Path | None = None, memo=None,
-                       parallel: bool = False) -> tuple[ValidCatalogue, list[Problem]]:
+                       prefetch=None) -> tuple[ValidCatalogue, list[Problem]]:
     """Load and validate every file under `root` (the catalogue folder).
 
     Paths in problems are shown relative to `base` (default: the folder holding `root`).
     `memo(path, key, compute)`, when given, may return a previous result for an unchanged file
-    (generator/cache.py: FileMemo under `mkdocs serve`, RecordMemo under `mkdocs build` with a
+    (generator/speed/cache.py: FileMemo under `mkdocs serve`, RecordMemo under `mkdocs build` with a
     cache folder). A memo with a `read(files)` method reads the record files first and answers
     which ones it has no result for; its `load(path, display)` then parses a file from the bytes it
-    read. With `parallel`, a forked process may parse half of the files left to parse meanwhile
-    (generator/parallel.py; same results).
+    read. `prefetch(files, load)`, when given, may return a memo answering `load` calls for some
+    of the files left to parse, parsed meanwhile by another process (speed/parallel.py's
+    `prefetcher`; same results), or None.
     """
     remember = memo or (lambda path, key, compute: compute())
     base = base or root.parent
@@ -433,13 +432,12 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     read = getattr(memo, "read", None)
     parse = memo.load if read is not None else load_file
     prefetched = None
-    if read is not None or parallel:
+    if read is not None or prefetch is not None:
         record_files = list(record_files)
         files = [(path, display, type_name) for type_name, path, display in record_files]
         todo = read(files) if read is not None else files
-        if parallel and todo and wanted_in_parallel(len(todo)):
-            half = todo[len(todo) // 2:]
-            prefetched = PrefetchedLoads([(path, display) for path, display, _ in half], parse)
+        if prefetch is not None and todo:
+            prefetched = prefetch([(path, display) for path, display, _ in todo], parse)
 
     def load(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
         if prefetched is not None:

@@ -16,22 +16,24 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
-from . import branding, material_markup, networks, parallel, passthrough, serve_watch, timings
-from .cache import ENV_VAR as CACHE_ENV_VAR
-from .cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, replace_file, site_key
-from .dependencies import Dependencies
-from .errors import CatalogueError, format_problems, summary_line
-from .model import Relations
-from .pipeline import read_catalogue
-from .render import GeneratedPage, SiteRenderer, page_title, site_map_pages
-from .search import SearchIndexError, WrittenPages, build_search_index, pagefind_binary
+from . import branding, material_markup, passthrough, serve_watch
+from ..outputs import networks
+from ..speed import parallel
+from ..catalogue import timings
+from ..speed.cache import ENV_VAR as CACHE_ENV_VAR
+from .options import CampusConfig
+from ..speed.cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, replace_file, site_key
+from ..speed.dependencies import Dependencies
+from ..catalogue.errors import CatalogueError, format_problems, summary_line
+from ..catalogue.model import Relations
+from ..catalogue.pipeline import read_catalogue
+from ..outputs.render import GeneratedPage, SiteRenderer, page_title, site_map_pages
+from ..outputs.search import SearchIndexError, WrittenPages, build_search_index, pagefind_binary
 
 log = logging.getLogger("mkdocs.plugins.campus")
 
@@ -42,36 +44,11 @@ MAX_FROZEN_BUILDS = 8
 
 # A reused page is laid out by this empty template; its cached output replaces the result.
 REUSED_TEMPLATE = "campus-reused-page.html"
-RELATIONS_FILE = "relations.json"  # in the cache folder: the previous build's relations (generator/model.py)
+RELATIONS_FILE = "relations.json"  # in the cache folder: the previous build's relations (generator/catalogue/model.py)
 
 # The search index's capture of each page runs after every other plugin's on_post_page (MkDocs
 # runs higher priorities first; 0 is the default, -100 "last").
 SEARCH_CAPTURE_PRIORITY = -1000
-
-
-class CampusConfig(base.Config):
-    catalogue = c.Type(str, default="catalogue")
-    """Folder of the YAML records, relative to mkdocs.yml."""
-    edit_base = c.Optional(c.Type(str))
-    """URL that, followed by a file path, edits that file (default: repo_url + '/edit/main')."""
-    # Branding (generator/branding.py): the network's name, header name, logo and primary colour.
-    name = c.Optional(c.Type(str))
-    """The network's full name; replaces site_name when given."""
-    short_name = c.Optional(c.Type(str))
-    """Name shown in the header bar (default: the site name)."""
-    logo = c.Optional(c.Type(str))
-    """Logo, a path under docs_dir or the theme (default: the theme's logo setting)."""
-    primary_color = c.Optional(branding.PrimaryColour())
-    """Primary colour, '#rrggbb'; refused when white text on it fails AA contrast (4.5:1)."""
-    # Other campuses included (generator/networks.py): [{name, url, required}].
-    network_timeout = c.Type((int, float), default=networks.DEFAULT_TIMEOUT)
-    """Seconds allowed to fetch one network's export."""
-    network_max_bytes = c.Type(int, default=networks.DEFAULT_MAX_BYTES)
-    """Largest export accepted, in bytes."""
-    networks = c.ListOfItems(c.SubConfig(networks.NetworkConfig), default=[])  # (the module, then the option)
-    cache_dir = c.Optional(c.Type(str))
-    """Folder keeping each generated page's output for the next build (env CAMPUS_CACHE_DIR
-    overrides; relative to mkdocs.yml). Unset: no cache, except under `mkdocs serve`."""
 
 
 _DIRTY_NOTICE = "A 'dirty' build"  # how MkDocs' warning about --dirty builds begins
@@ -149,7 +126,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         memo = self._memo if self._memo is not None else self._record_memo()
         try:
             catalogue = read_catalogue(self.catalogue_dir, self.project, memo,
-                                       parallel=self.command == "build",
+                                       prefetch=parallel.prefetcher if self.command == "build" else None,
                                        previous=self.catalogue if serving else kept)
         except CatalogueError as exc:
             message = ("Le catalogue contient des erreurs :\n" + format_problems(exc.problems)
@@ -201,7 +178,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return self.project / folder if folder else None
 
     def _kept_relations(self) -> Relations | None:
-        """The previous build's relations (generator/model.py), from the cache folder."""
+        """The previous build's relations (generator/catalogue/model.py), from the cache folder."""
         folder = self._cache_folder()
         try:
             return Relations.from_json((folder / RELATIONS_FILE).read_text(encoding="utf-8")) if folder else None
@@ -341,7 +318,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return page
 
     def on_page_markdown(self, markdown, page, config, files):
-        # Generated pages: their HTML blocks skip Markdown (see generator/passthrough.py).
+        # Generated pages: their HTML blocks skip Markdown (see generator/adapter/passthrough.py).
         if page.file.generated_by != "campus" or page.file.src_uri in self._reused:
             return markdown
         if self.command == "build":  # MkDocs has read the page: its text need not stay in memory
@@ -453,7 +430,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                              daemon=True).start()
             self._release_site()
             return
-        try:  # the Pagefind search index of the site just written (generator/search.py)
+        try:  # the Pagefind search index of the site just written (generator/outputs/search.py)
             with timings.stage("search"):
                 build_search_index(Path(config.site_dir), pagefind_binary(self.project), self._search_cache(),
                                    written=self._captured_pages(config))
@@ -482,7 +459,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._background = None
 
     def _search_cache(self) -> Path | None:
-        """Where the search index's parts are kept between builds (generator/search.py), beside
+        """Where the search index's parts are kept between builds (generator/outputs/search.py), beside
         the pages' cache: a part whose pages did not change is not indexed again."""
         folder = self._cache_folder()
         return folder / "search" if folder else None
@@ -560,12 +537,11 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 # Its own process group, so that stopping the preview stops it and its Pagefind
                 # runs too (on_shutdown).
                 self._indexer = subprocess.Popen(
-                    [sys.executable, "-c", "import sys; from generator.search import build_search_index; "
+                    [sys.executable, "-c", "import sys; from mkdocs_campus.outputs.search import build_search_index; "
                      "build_search_index(sys.argv[1], sys.argv[2], sys.argv[3] or None)", str(snapshot),
                      str(pagefind_binary(self.project)), str(self._search_cache() or "")],
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                    preexec_fn=lambda: os.nice(10), start_new_session=True,
-                    cwd=str(Path(__file__).resolve().parent.parent))
+                    preexec_fn=lambda: os.nice(10), start_new_session=True)
                 _, errors = self._indexer.communicate()
                 if self._indexer.returncode != 0:
                     raise SearchIndexError((errors.strip().splitlines() or ["échec"])[-1])
@@ -604,7 +580,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_serve(self, server, config, builder):
         # The operating system's notifications rather than MkDocs' polling when possible
-        # (generator/serve_watch.py); CAMPUS_SERVE_POLLING=1 keeps the polling.
+        # (generator/adapter/serve_watch.py); CAMPUS_SERVE_POLLING=1 keeps the polling.
         if os.environ.get("CAMPUS_SERVE_POLLING") or not serve_watch.use_native_observer(
                 server, also=[str(self.catalogue_dir)]):
             log.info("Campus : modifications suivies par scrutation (toutes les 0,5 s)")

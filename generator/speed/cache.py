@@ -4,7 +4,7 @@ A cache folder holds `manifest.json` (the site-wide key, and for each page the f
 its inputs, its front matter and the anchor ids it defines) and `html/`, the page as the builder
 wrote it. A page is reused only when the site-wide key (code, templates, configuration,
 hand-written pages, installed packages, environment; see `site_key`) and the page's own
-fingerprint (generator/dependencies.py) are both those of the build that wrote it. Any doubt
+fingerprint (generator/speed/dependencies.py) are both those of the build that wrote it. Any doubt
 (unreadable manifest, other key, missing file) means the page is rendered again. A CI cache can
 restore the folder between runs: only the pages whose inputs changed are rendered.
 """
@@ -23,8 +23,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import load_file, parse_yaml, read_regular
-from .mkdocs_config import config_chain
+from ..catalogue.files import replace_file
+from ..catalogue.load import load_file, parse_yaml, read_regular
+from ..catalogue.mkdocs_config import config_chain
 
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
 ENV_VAR = "CAMPUS_CACHE_DIR"
@@ -80,26 +81,13 @@ def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
         hasher.update(_name(path, project).encode() + b"\0" + hashlib.sha256(text).digest())
         names |= set(_ENV_TAG.findall(text.decode("utf-8", "replace")))
     hasher.update(json.dumps({k: os.environ.get(k) for k in sorted(names)}).encode())
-    _hash_tree(hasher, Path(__file__).resolve().parent)
+    _hash_tree(hasher, Path(__file__).resolve().parent.parent)
     for folder in folders:
         hasher.update(_name(folder, project).encode() + b"\0")
         _hash_tree(hasher, folder)
     hasher.update(json.dumps(_packages()).encode())
     hasher.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return hasher.hexdigest()
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a temporary file beside it (named per process), renamed
-    over it. An OSError is raised, the temporary file removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
@@ -217,7 +205,7 @@ def records_key() -> str:
     """What a record file's validation depends on besides its bytes, path and type: the
     generator's code, the installed packages and Python (not the configuration nor the pages)."""
     hasher = hashlib.sha256(f"campus-records-{FORMAT}\0{sys.version}\0".encode())
-    _hash_tree(hasher, Path(__file__).resolve().parent)
+    _hash_tree(hasher, Path(__file__).resolve().parent.parent)
     hasher.update(json.dumps(_packages()).encode())
     return hasher.hexdigest()
 

@@ -32,16 +32,14 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 from markupsafe import Markup
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from pydantic import BaseModel, ValidationError
 
-from . import records as r
+from ..catalogue import records as r
 from .exports import FORMAT_VERSION
-from .mkdocs_config import config_chain
-from .model import Catalogue, build_catalogue
+from ..catalogue.mkdocs_config import config_chain
+from ..catalogue.model import Catalogue, build_catalogue
 from .present import Presenter
-from .validate import REFERENCE_FIELDS, Located, ValidCatalogue, slugify
+from ..catalogue.validate import REFERENCE_FIELDS, Located, ValidCatalogue, slugify
 
 SEPARATOR = "--"  # between a network's slug and its record ids; never in a local id (records.ID_PATTERN)
 CACHE_DIR = ".campus-cache/reseaux"
@@ -52,17 +50,6 @@ NETWORK_FACET = "reseau"
 
 log = logging.getLogger("mkdocs.plugins.campus")
 _RECORD_REFERENCES = {name: target for name, target in REFERENCE_FIELDS.items() if target in r.RECORD_TYPES}
-
-
-class NetworkConfig(base.Config):
-    """One included network (plugin option `networks`)."""
-
-    name = c.Type(str)
-    """Its name, as shown on its records and in the « réseau » facet."""
-    url = c.Type(str)
-    """Its export: the address of its donnees/campus.json, or a path (relative to mkdocs.yml)."""
-    required = c.Type(bool, default=False)
-    """When true, any problem with this network fails a --strict build."""
 
 
 class ExportError(Exception):

@@ -14,7 +14,7 @@ import re
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-from .resources import theme_dir
+from ..outputs.resources import theme_dir
 
 BRAND_CSS = "assets/campus-marque.css"
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text: white text on the primary colour, links on white
