@@ -100,7 +100,7 @@ def _wrong_memo(cache: Path) -> None:  # one page's digest wrong: its part is in
     memo.write_text(json.dumps(stored), encoding="utf-8")
 
 
-def _other_version_memo(cache: Path) -> None:  # written by another version of generator/outputs/search.py: not used
+def _other_version_memo(cache: Path) -> None:  # written by another version of generator/outputs/search_pages.py: not used
     memo = cache / "campus-normalised.json"
     stored = json.loads(memo.read_text(encoding="utf-8"))
     stored["identity"] = "0" * 64
@@ -167,15 +167,15 @@ def test_leaving_out_ignored_text_changes_no_byte_of_the_bundle(mini_site, tmp_p
     """The scratch copy drops the text of data-pagefind-ignore elements (so that a card on other
     pages changes no part); Pagefind ignores it anyway, so the bundle must be the one Pagefind
     gives from the whole indexed part, with nested, filtered and meta-bearing ignored elements."""
-    import mkdocs_campus.outputs.search as search
+    import mkdocs_campus.outputs.search_pages as search_pages
 
-    strip_ignored, digests = search.without_ignored_text, []
+    strip_ignored, digests = search_pages.without_ignored_text, []
     for name, strip in (("stripped", strip_ignored), ("whole", lambda part: part)):
         site = tmp_path / name
         shutil.copytree(mini_site, site)
         (site / "atelier").mkdir()
         (site / "atelier" / "index.html").write_text(_TRICKY, encoding="utf-8")
-        monkeypatch.setattr(search, "without_ignored_text", strip)
+        monkeypatch.setattr(search_pages, "without_ignored_text", strip)
         build_search_index(site)
         digests.append(bundle_digest(site / "pagefind"))
     assert digests[0] == digests[1]
@@ -200,7 +200,7 @@ def test_parts_copied_where_hard_links_are_refused(mini_site, tmp_path, monkeypa
     elsewhere (another file system, links refused) they are copied, to the same bundle."""
     import errno
 
-    import mkdocs_campus.outputs.search as search
+    import mkdocs_campus.outputs.search_parts as search_parts
 
     def refuse(source, target):
         raise OSError(errno.EXDEV, "Invalid cross-device link")
@@ -209,7 +209,7 @@ def test_parts_copied_where_hard_links_are_refused(mini_site, tmp_path, monkeypa
     shutil.copytree(mini_site, site)
     build_search_index(site, pages_per_part=PER_PART)
     cold = bundle_digest(site / "pagefind")
-    monkeypatch.setattr(search.os, "link", refuse)
+    monkeypatch.setattr(search_parts.os, "link", refuse)
     for _ in range(2):  # indexed into the cache, then reused from it
         build_search_index(site, cache_dir=cache, pages_per_part=PER_PART)
         assert bundle_digest(site / "pagefind") == cold
