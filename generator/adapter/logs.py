@@ -1,10 +1,13 @@
 """MkDocs' log as the plugin reads and writes it: a build's warnings counted (a page that warned
 is not kept in the page cache), MkDocs' notice about --dirty builds turned into information
-(the plugin keeps generated pages exact), and the catalogue's located problems as one message."""
+(the plugin keeps generated pages exact), and the catalogue's located problems reported."""
 
 from __future__ import annotations
 
 import logging
+import sys
+
+from mkdocs.exceptions import PluginError
 
 from ..catalogue.errors import CatalogueError, format_problems, summary_line
 
@@ -31,6 +34,12 @@ def dirty_notice_as_info(record: logging.LogRecord) -> bool:
     return True
 
 
-def catalogue_problems(exc: CatalogueError) -> str:
-    """The message of a catalogue with errors: each problem located, then their count."""
-    return "Le catalogue contient des erreurs :\n" + format_problems(exc.problems) + "\n" + summary_line(exc.problems)
+def catalogue_problems(exc: CatalogueError, last_valid: bool) -> None:
+    """A catalogue with errors fails the build, each problem located, then their count. Under
+    `mkdocs serve` with a `last_valid` catalogue, the preview keeps serving it (an aborted build
+    would leave every request waiting) and the problems are printed in the terminal, outside
+    MkDocs' log so that `strict` does not abort the build."""
+    message = "Le catalogue contient des erreurs :\n" + format_problems(exc.problems) + "\n" + summary_line(exc.problems)
+    if not last_valid:
+        raise PluginError(message) from None
+    print(message + "\nL'aperçu montre la dernière version valide du catalogue.", file=sys.stderr, flush=True)

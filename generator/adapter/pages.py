@@ -4,7 +4,8 @@ once generator/speed/ has chosen what to render, reuse and write.
 The theme's page templates removed from the published files; the renderer of the site's theme;
 each generated page and data file as a `File` (under `mkdocs serve --dirty`, the ones already
 written are not written again; the worker's data files are written only at the end); a reused
-page laid out by an empty template, its front matter and anchors from the cache.
+page laid out by an empty template, its front matter and anchors from the cache; a record's page
+linked to its YAML (or an included network's record to its original page).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import jinja2
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
+from ..outputs import networks as site_networks
 from ..outputs.render import GeneratedPage, SiteRenderer, page_title
 from ..speed.cache import CachedPage, PageCache
 from ..speed.exporting import Exports
@@ -110,6 +112,19 @@ def reuse(page, cached: CachedPage) -> None:
         page.present_anchor_ids, page.links_to_anchors = set(cached.anchors), {}
 
     page.read_source, page.render = read_source, render
+
+
+def link_to_record(page, catalogue, networks: list, edit_base: str) -> None:
+    """A record's page: "Modifier cette page" opens the record's YAML, not a generated Markdown
+    file; an included network's record points to its original page."""
+    campus = page.meta.get("campus") or {}
+    entry = catalogue.by_id.get(campus.get("id", "")) if isinstance(campus, dict) else None
+    if entry is not None:
+        page.edit_url = f"{edit_base}/{entry.path}" if edit_base else None
+    elif isinstance(campus, dict):
+        original = site_networks.original_page(networks, campus.get("id", ""))
+        if original:  # a record of an included network
+            page.canonical_url, page.edit_url = original, None
 
 
 def with_reused_template(env):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -72,15 +71,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         try:
             self.catalogue = incremental.read(self.folder, self.catalogue_dir, self.project, session=self.session,
                                               previous=self.catalogue, prefetch=self.command == "build")
-        except CatalogueError as exc:
-            message = logs.catalogue_problems(exc)
-            if not (serving and self.catalogue is not None):
-                raise PluginError(message) from None
-            # mkdocs serve: keep serving the last valid catalogue (an aborted build would leave
-            # every request waiting) and keep the located problems in the terminal, outside
-            # MkDocs' log so that `strict` does not abort the build.
-            print(message + "\nL'aperçu montre la dernière version valide du catalogue.",
-                  file=sys.stderr, flush=True)
+        except CatalogueError as exc:  # under serve, the last valid catalogue is served meanwhile
+            logs.catalogue_problems(exc, last_valid=serving and self.catalogue is not None)
         self.networks = networks.load_networks(self.config.networks, self.project, self.catalogue.themes,
                                                self.config.network_timeout, self.config.network_max_bytes)
         if not serving:
@@ -150,15 +142,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         return pages.with_reused_template(env)
 
     def on_page_context(self, context, page, config, nav):
-        campus = page.meta.get("campus") or {}
-        entry = self.catalogue.by_id.get(campus.get("id", "")) if isinstance(campus, dict) else None
-        if entry is not None:
-            # "Modifier cette page" opens the record's YAML, not a generated Markdown file.
-            page.edit_url = f"{self.edit_base}/{entry.path}" if self.edit_base else None
-        elif isinstance(campus, dict):
-            original = networks.original_page(self.networks, campus.get("id", ""))
-            if original:  # a record of an included network
-                page.canonical_url, page.edit_url = original, None
+        pages.link_to_record(page, self.catalogue, self.networks, self.edit_base)
         return context
 
     def _post_page(self, output, page, config):
