@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
@@ -43,3 +45,12 @@ class CampusConfig(base.Config):
     cache_dir = c.Optional(c.Type(str))
     """Folder keeping each generated page's output for the next build (env CAMPUS_CACHE_DIR
     overrides; relative to mkdocs.yml). Unset: no cache, except under `mkdocs serve`."""
+
+
+def edit_base(options: CampusConfig, repo_url: str | None) -> str:
+    """The address that, followed by a file's path, edits it: the `edit_base` option, else
+    CAMPUS_EDIT_BASE, else repo_url + '/edit/main'; no trailing slash ('' for none)."""
+    base_url = options.edit_base or os.environ.get("CAMPUS_EDIT_BASE")
+    if not base_url and repo_url:
+        base_url = repo_url.rstrip("/") + "/edit/main"
+    return (base_url or "").rstrip("/")
