@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import records as r
 from .errors import Problem, quote
-from .load import Document, load_file
+from .files import loops, resolved
+from .load import MAX_INT_DIGITS, Document, load_file, symlink_loop, too_many_digits
 
 # Which field names hold references, and to what (a record type or a reference list).
 REFERENCE_FIELDS = {
@@ -99,8 +100,8 @@ def _decimal_hint(text: str) -> str:
     digits = text.replace("_", "")
     sign = "-" if digits.startswith("-") else ""
     digits = digits.lstrip("+-")
-    if digits.isdigit():
-        return f"écrivez {sign}{int(digits)}"
+    if digits.isascii() and digits.isdigit():
+        return f"écrivez {sign}{digits.lstrip('0') or '0'}"
     return "écrivez le nombre en chiffres décimaux, sans préfixe, « : » ni « _ », par exemple 10"
 
 
@@ -167,6 +168,10 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
     elif kind == "one_line":
         message = f"{ctx.get('what')} interdit dans « {name} » (caractère {ctx.get('position')} de {quote(value)})"
         hint = "ce champ tient sur une ligne, sans caractère invisible"
+    elif kind == "int_type" and loc in doc.loose_numbers and too_many_digits(doc.loose_numbers[loc]):
+        text = doc.loose_numbers[loc]
+        message = f"nombre {quote(text, 20)} trop long dans « {name} » ({sum(c.isdigit() for c in text)} chiffres)"
+        hint = f"un nombre de {MAX_INT_DIGITS} chiffres au plus est accepté ; vérifiez la valeur"
     elif kind == "int_type" and loc in doc.loose_numbers:
         text = doc.loose_numbers[loc]
         message = f"nombre {quote(text)} refusé dans « {name} » : seuls les entiers décimaux simples sont acceptés"
@@ -236,7 +241,9 @@ def _hidden(path: Path) -> bool:
 
 def _entry_problem(entry: Path, root: Path, base: Path) -> Problem | None:
     """A problem for an entry that is never read: hidden, or a symbolic link leaving the catalogue."""
-    if entry.is_symlink() and not entry.resolve().is_relative_to(root.resolve()):
+    if entry.is_symlink() and loops(entry):
+        return symlink_loop(_display(entry, base))
+    if entry.is_symlink() and not resolved(entry).is_relative_to(resolved(root)):
         return Problem(_display(entry, base), 1, 1, "lien symbolique qui sort du catalogue : il n'est pas lu",
                        "placez le fichier lui-même dans le catalogue")
     if _hidden(entry):
@@ -359,7 +366,7 @@ def _duplicate_items(doc: Document) -> list[Problem]:
     return problems
 
 
-def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
+def references_in(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
     """Every (loc, target, id) a typed record refers to."""
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
@@ -371,10 +378,10 @@ def _references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
                 for index, ref in enumerate(item):
                     yield loc + (name, index), target, ref
             else:
-                yield from _references(item, loc + (name,))
+                yield from references_in(item, loc + (name,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _references(item, loc + (index,))
+            yield from references_in(item, loc + (index,))
 
 
 @dataclass
@@ -391,9 +398,6 @@ class RecordFile:
     problems: list[Problem] = field(default_factory=list)  # the record's own problems
     references: list[tuple[tuple, str, str]] = field(default_factory=list)
     document: Document | None = field(default=None, compare=False)
-
-    def __getstate__(self):
-        return {**self.__dict__, "document": None}
 
 
 def _read_record(loaded: tuple[Document | None, list[Problem]], model) -> RecordFile:
@@ -522,7 +526,7 @@ def _validate_record(doc: Document, model) -> tuple[r.Record | None, list[Proble
     problems = problems + _duplicate_items(doc)
     if record is None:
         return None, problems, []
-    return record, problems + _date_order(record, doc), list(_references(record, ()))
+    return record, problems + _date_order(record, doc), list(references_in(record))
 
 
 def _collection_cycles(result: ValidCatalogue, document) -> list[Problem]:
