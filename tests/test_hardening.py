@@ -247,6 +247,14 @@ def test_a_loop_of_symbolic_links_is_one_located_line_per_link(catalogue, capsys
         assert result.stdout.splitlines()[:-1] == expected, result.stdout
 
 
+def test_a_catalogue_folder_in_a_loop_of_links(tmp_path):
+    (tmp_path / "catalogue").symlink_to("catalogue")
+    result = subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "check", "catalogue"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines() == [f"catalogue:1:1: {LOOP}", "1 problème dans 1 fichier"]
+
+
 def test_a_reference_list_in_a_loop_of_links(catalogue, capsys, monkeypatch):
     (catalogue / "sources.yml").unlink()
     (catalogue / "sources.yml").symlink_to("sources.yml")

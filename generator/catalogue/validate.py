@@ -17,7 +17,8 @@ from .cross_references import (REFERENCE_FIELDS, collection_cycles, organisation
                                references_in)
 from .discover import display_path, load_reference_list, record_files
 from .errors import Problem
-from .load import Document, load_file
+from .files import loops
+from .load import Document, load_file, symlink_loop
 from .model_errors import describe, duplicate_items, slugify, validate_mapping
 
 __all__ = ["REFERENCE_FIELDS", "Located", "RecordFile", "ValidCatalogue", "references_in", "slugify",
@@ -93,7 +94,8 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     result = ValidCatalogue()
     lists: dict[str, tuple[Document, dict[str, int]]] = {}
     if not root.is_dir():
-        return result, [Problem(display_path(root, base), 1, 1, "dossier du catalogue introuvable")]
+        return result, [symlink_loop(display_path(root, base)) if loops(root)
+                        else Problem(display_path(root, base), 1, 1, "dossier du catalogue introuvable")]
     found: Iterable[tuple[str, Path, str]] = record_files(root, base, problems)
     read = getattr(memo, "read", None)
     parse = memo.load if read is not None else load_file

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..catalogue import records as r
-from ..catalogue.files import resolved
+from ..catalogue.files import loops, resolved
 from ..catalogue.errors import CatalogueError, format_problems, summary_line
 from ..catalogue.pipeline import read_catalogue
 from ..outputs.render import SiteRenderer, write_pages, written_pages
@@ -26,7 +26,7 @@ def _catalogue_root(path: Path) -> Path:
         themes = candidate / "themes.yml"
         if candidate.is_dir() and (themes.exists() or themes.is_symlink()):
             return candidate
-    return path if path.is_dir() else path.parent
+    return path if path.is_dir() or loops(path) else path.parent  # a catalogue in a loop: said so
 
 
 def cmd_check(args) -> int:
