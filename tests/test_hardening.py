@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, check, copy_project, parse
+from conftest import FIXTURES, build_site, check, copy_project, parse
 from mkdocs_campus.commands.cli import main
 from mkdocs_campus.outputs.exports import FORMULA_PREFIXES
 from mkdocs_campus.outputs.feed import atom_feed
@@ -122,6 +122,13 @@ CASES = [
                                 "sont acceptés (écrivez 1000)"),
     ("plus-count.yml", C, "8:12: nombre « +300 » refusé dans « value » : seuls les entiers décimaux simples "
                           "sont acceptés (écrivez 300)"),
+    # integers longer than Python converts (4,300 digits): at their own place, never at 1:1 nor a traceback
+    ("huge-founded.yml", C, "7:10: nombre « 11111111111111111111… » trop long dans « founded » (4301 chiffres) "
+                            "(un nombre de 100 chiffres au plus est accepté ; vérifiez la valeur)"),
+    ("huge-count.yml", C, "8:12: nombre « 03333333333333333333… » trop long dans « value » (4301 chiffres) "
+                          "(un nombre de 100 chiffres au plus est accepté ; vérifiez la valeur)"),
+    ("huge-tagged-count.yml", C, "8:12: nombre « -3333333333333333333… » trop long dans « value » (4301 chiffres) "
+                                 "(un nombre de 100 chiffres au plus est accepté ; vérifiez la valeur)"),
     ("loose-date.yml", T, "4:12: date mal écrite « 2024-1-5 » dans « published » : le format est AAAA-MM-JJ "
                           "(écrivez 2024-01-05)"),
     # duplicates and order
@@ -209,6 +216,65 @@ def test_sockets_links_leaving_the_catalogue_and_hidden_files_are_reported(catal
         "(remplacez-le par un vrai fichier YAML ou retirez-le)",
     ]
     assert_located(lines[:-1], catalogue.parent)
+
+
+LOOP = ("lien symbolique en boucle : il n'est pas lu "
+        "(faites-le pointer vers un fichier du catalogue, ou placez le fichier lui-même)")
+
+
+def _symlink_loops(catalogue: Path) -> list[str]:
+    """Links that never reach a file, in a type's folder and at the top; the lines `campus check` prints."""
+    (catalogue / "tools" / "a.yml").symlink_to("b.yml")
+    (catalogue / "tools" / "b.yml").symlink_to("a.yml")
+    (catalogue / "trainings" / "soi.yml").symlink_to("soi.yml")
+    (catalogue / "interventions").rename(catalogue / "interventions-reelles")
+    (catalogue / "interventions").symlink_to("interventions")  # a folder link to itself
+    shutil.rmtree(catalogue / "interventions-reelles")
+    return [f"catalogue/interventions:1:1: {LOOP}", f"catalogue/tools/a.yml:1:1: {LOOP}",
+            f"catalogue/tools/b.yml:1:1: {LOOP}", f"catalogue/trainings/soi.yml:1:1: {LOOP}"]
+
+
+def test_a_loop_of_symbolic_links_is_one_located_line_per_link(catalogue, capsys, monkeypatch):
+    expected = _symlink_loops(catalogue)
+    monkeypatch.chdir(catalogue.parent)
+    code, lines = check(Path("catalogue"), capsys)
+    assert code == 1 and lines[:-1] == expected
+    assert_located(lines[:-1], catalogue.parent)
+    for target in ("catalogue", "catalogue/tools/a.yml"):  # the command as editors run it, from a file too
+        result = subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "check", target],
+                                capture_output=True, text=True, cwd=catalogue.parent, timeout=60)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert result.stdout.splitlines()[:-1] == expected, result.stdout
+
+
+def test_a_catalogue_folder_in_a_loop_of_links(tmp_path):
+    (tmp_path / "catalogue").symlink_to("catalogue")
+    result = subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "check", "catalogue"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines() == [f"catalogue:1:1: {LOOP}", "1 problème dans 1 fichier"]
+
+
+def test_a_reference_list_in_a_loop_of_links(catalogue, capsys, monkeypatch):
+    (catalogue / "sources.yml").unlink()
+    (catalogue / "sources.yml").symlink_to("sources.yml")
+    monkeypatch.chdir(catalogue.parent)
+    code, lines = check(Path("catalogue"), capsys)
+    assert code == 1 and f"catalogue/sources.yml:1:1: {LOOP}" in lines
+    assert_located(lines[:-1], catalogue.parent)
+
+
+def test_a_build_with_links_in_a_loop_or_a_huge_number_fails_on_located_lines(tmp_path):
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    expected = _symlink_loops(project / "catalogue")
+    shutil.copyfile(HARD / "huge-founded.yml", project / "catalogue" / "communities" / "huge-founded.yml")
+    result = build_site(project / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    printed = [line.strip() for line in result.stderr.splitlines() if re.match(r"\s*catalogue/\S+:\d+:\d+: ", line)]
+    assert printed == sorted(expected + ["catalogue/communities/huge-founded.yml:7:10: nombre « 11111111111111111111… » "
+                                         "trop long dans « founded » (4301 chiffres) (un nombre de 100 chiffres au "
+                                         "plus est accepté ; vérifiez la valeur)"]), result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
 
 
 # --- reference lists ----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from mkdocs_campus.outputs.exports import FORMULA_PREFIXES, export_files
 from mkdocs_campus.outputs.feed import atom_feed
 from mkdocs_campus.catalogue.pipeline import read_catalogue
 from mkdocs_campus.outputs.render import SiteRenderer
-from mkdocs_campus.catalogue.validate import _references, validate_catalogue
+from mkdocs_campus.catalogue.validate import references_in, validate_catalogue
 from test_hardening import assert_located
 
 MAX_EXAMPLES = 200
@@ -54,7 +54,7 @@ def _subset_ids() -> set[str]:
     queue = list(chosen)
     while queue:
         item = by_id[queue.pop()]
-        for _loc, target, ref in _references(item.record, ()):
+        for _loc, target, ref in references_in(item.record):
             if target in ("community", "tool") and ref not in chosen:
                 chosen.add(ref)
                 queue.append(ref)

@@ -1,11 +1,12 @@
 """A build given the previous build's cache folder reuses each unchanged record file's validation
-(generator/speed/cache.py RecordMemo), in a fresh clone too, and reports exactly the problems and records
-a build without it reports: problems located in unchanged files included; a damaged entry or one
-written by other code is not used."""
+(generator/speed/records_memo.py RecordMemo), in a fresh clone too, and reports exactly the problems and
+records a build without it reports: problems located in unchanged files included; a damaged or crafted
+entry, or one written by other code, is not used, and nothing in the memo is ever run."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import re
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_ENV, FIXTURES, build_site, copy_project
-from mkdocs_campus.speed.cache import RECORDS, RECORDS_FILE, RecordMemo, records_key
+from mkdocs_campus.speed.records_memo import RECORDS, RECORDS_FILE, RecordMemo, records_key
 from mkdocs_campus.speed.parallel import prefetcher
 from mkdocs_campus.catalogue.errors import format_problems
 from mkdocs_campus.catalogue.validate import validate_catalogue
@@ -88,14 +89,24 @@ def test_problems_and_records_with_the_memo_equal_those_without(catalogue, tmp_p
     assert "collections en boucle" in with_memo[0] and "déjà utilisé" in with_memo[0]
 
 
-def _entries(cache: Path) -> dict:
-    with open(cache / RECORDS / RECORDS_FILE, "rb") as handle:
-        return pickle.load(handle)
+def _memo(cache: Path) -> tuple[dict, dict]:
+    """The memo's header and its entries by file, as JSON."""
+    head, *lines = (cache / RECORDS / RECORDS_FILE).read_bytes().split(b"\n")
+    entries = {}
+    for line in lines:
+        name, entry = line.split(b"\t", 1)
+        entries[json.loads(name)] = json.loads(entry)
+    return json.loads(head), entries
 
 
-def _rewrite(cache: Path, data: dict) -> None:
-    with open(cache / RECORDS / RECORDS_FILE, "wb") as handle:
-        pickle.dump(data, handle, protocol=5)
+def _rewrite(cache: Path, entries: dict, *, digest: bool = True) -> None:
+    """Write entries back as a memo, its header's digest that of the new lines (or left as it was)."""
+    header, _ = _memo(cache)
+    body = b"\n".join(json.dumps(name).encode() + b"\t" + json.dumps(entry, ensure_ascii=False).encode()
+                      for name, entry in entries.items())
+    if digest:
+        header["digest"] = hashlib.sha256(body).hexdigest()
+    (cache / RECORDS / RECORDS_FILE).write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
 def _first_build(catalogue: Path, cache: Path) -> int:
@@ -105,31 +116,104 @@ def _first_build(catalogue: Path, cache: Path) -> int:
     return memo.computed
 
 
-@pytest.mark.parametrize("damage", ["digest", "content", "whole file"])
-def test_a_damaged_memo_is_not_used(catalogue, tmp_path, damage):
-    _edit(catalogue / "tools" / "micro-defis.yml", "kind: challenge", "kind: défi")  # one file with a problem
-    cache = tmp_path / "cache"
-    files = _first_build(catalogue, cache)
-    data = _entries(cache)
-    type_name, digest, entry_digest, entry = data["entries"]["catalogue/tools/micro-defis.yml"]
-    if damage == "digest":  # the entry no longer matches its digest
-        damaged = entry.replace("défi".encode(), "dèfi".encode())  # still a well-formed result
-        assert damaged != entry
-        data["entries"]["catalogue/tools/micro-defis.yml"] = (type_name, digest, entry_digest, damaged)
-        _rewrite(cache, data)
-    elif damage == "content":  # a consistent digest of bytes that are no longer a result
-        damaged = entry[: len(entry) // 2]
-        data["entries"]["catalogue/tools/micro-defis.yml"] = (type_name, digest, hashlib.sha256(damaged).hexdigest(),
-                                                              damaged)
-        _rewrite(cache, data)
+class _Payload:
+    """A pickle that creates `marker` when unpickled: what a memo read with pickle would run."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return open, (str(self.marker), "w")
+
+
+MICRO, MALLETTE = "catalogue/tools/micro-defis.yml", "catalogue/tools/mallette.yml"
+
+
+def _damage(entries: dict, damage: str) -> None:
+    """Entries that still form a memo, one of them (micro-defis's or mallette's) no result validation gives.
+    (A result validation could give, under the file's digest, cannot be told from the real one: the
+    memo only promises that it runs nothing and holds results validation accepts.)"""
+    entry = entries[MICRO]
+    if damage == "wrong type":
+        entry["readable"] = "oui"
+    elif damage == "extra field":
+        entry["ajout"] = 1
+    elif damage == "extra record field":
+        entries[MALLETTE]["record"]["couleur"] = "rouge"
+    elif damage == "record validation refuses":  # values the model refuses, under the file's own digest
+        entries[MALLETTE]["record"]["title"] = "Deux\nlignes"
+    elif damage == "record of an unknown kind":
+        entries[MALLETTE]["record"]["kind"] = "défi"
+
+    elif damage == "problem at line 0":
+        entry["problems"][0]["line"] = 0
+    elif damage == "problem of another file":  # micro-defis's entry (it has a problem) as mallette's
+        entries[MALLETTE] = {**entry, "digest": entries[MALLETTE]["digest"]}
+    elif damage == "entry of another file":  # mallette's entry, its digest and all, as micro-defis's
+        entries[MICRO] = entries[MALLETTE]
+    elif damage == "other type":
+        entry["type"] = "training"
+    elif damage == "flags":
+        entry["mapping"] = False
     else:
-        (cache / RECORDS / RECORDS_FILE).write_bytes(b"\x80\x05pas un memo")
+        raise AssertionError(damage)
+
+
+ENTRY_DAMAGES = ["wrong type", "extra field", "extra record field", "record validation refuses",
+                 "record of an unknown kind", "problem at line 0",
+                 "problem of another file", "entry of another file", "other type", "flags"]
+
+
+@pytest.mark.parametrize("damage", ENTRY_DAMAGES + ["digest", "not json", "pickle", "pickle in an entry",
+                                                    "legacy pickle"])
+def test_a_damaged_or_crafted_memo_gives_the_cold_result_and_runs_nothing(catalogue, tmp_path, damage):
+    _edit(catalogue / "tools" / "micro-defis.yml", "kind: challenge", "kind: défi")  # one file with a problem
+    cache, marker = tmp_path / "cache", tmp_path / "executed"
+    files = _first_build(catalogue, cache)
+    memo_file = cache / RECORDS / RECORDS_FILE
+    _header, entries = _memo(cache)
+    payload = pickle.dumps(_Payload(marker), protocol=5)
+    pickle.loads(pickle.dumps(_Payload(tmp_path / "live")))  # the payload does run when unpickled
+    assert (tmp_path / "live").exists()
+    whole = True  # no entry is used
+    if damage in ENTRY_DAMAGES:
+        _damage(entries, damage)
+        _rewrite(cache, entries)
+        whole = False
+    elif damage == "digest":  # a well-formed result, but not the bytes the header's digest covers
+        entries[MICRO]["problems"][0]["message"] = entries[MICRO]["problems"][0]["message"].replace("défi", "dèfi")
+        _rewrite(cache, entries, digest=False)
+    elif damage == "not json":
+        memo_file.write_bytes(b"\x80\x05pas un memo")
+    elif damage == "pickle":
+        memo_file.write_bytes(payload)
+    elif damage == "pickle in an entry":
+        lines = memo_file.read_bytes().split(b"\n")
+        lines[1] = lines[1].split(b"\t")[0] + b"\t" + payload
+        body = b"\n".join(lines[1:])
+        header = {**_header, "digest": hashlib.sha256(body).hexdigest()}
+        memo_file.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        whole = False
+    else:  # the previous format's file, where it was read
+        (cache / RECORDS / "memo.pickle").write_bytes(payload)
+        memo_file.unlink()
     memo = RecordMemo(cache, records_key())
     assert _outcome(catalogue, memo) == _outcome(catalogue)
-    assert (memo.reused, memo.computed) == ((files - 1, 1) if damage != "whole file" else (0, files))
+    assert not marker.exists()
+    assert (memo.reused, memo.computed) == ((0, files) if whole else (files - 1, 1))
     memo.save()  # the damaged entry is replaced
+    assert not (cache / RECORDS / "memo.pickle").exists()
     memo = RecordMemo(cache, records_key())
-    assert _outcome(catalogue, memo) == _outcome(catalogue) and memo.computed == 0
+    assert _outcome(catalogue, memo) == _outcome(catalogue) and memo.computed == 0 and not marker.exists()
+
+
+def test_the_memo_is_json_lines_under_a_header(catalogue, tmp_path):
+    cache = tmp_path / "cache"
+    files = _first_build(catalogue, cache)
+    header, entries = _memo(cache)
+    assert set(header) == {"format", "key", "digest"} and header["key"] == records_key()
+    assert len(entries) == files and entries[MALLETTE]["type"] == "tool"
+    assert entries[MALLETTE]["record"]["title"] and "references" not in entries[MALLETTE]  # derived again
 
 
 def test_a_memo_written_by_other_code_is_not_used(catalogue, tmp_path):
@@ -138,12 +222,12 @@ def test_a_memo_written_by_other_code_is_not_used(catalogue, tmp_path):
     memo = RecordMemo(cache, "autre-version-du-generateur")
     assert _outcome(catalogue, memo) == _outcome(catalogue)
     assert (memo.reused, memo.computed) == (0, files)
-    data = _entries(cache)  # entries of files the build no longer reads are forgotten
+    _, entries = _memo(cache)  # entries of files the build no longer reads are forgotten
     (catalogue / "tools" / "micro-defis.yml").unlink()
     memo = RecordMemo(cache, records_key())
     _outcome(catalogue, memo)
     memo.save()
-    assert set(_entries(cache)["entries"]) == set(data["entries"]) - {"catalogue/tools/micro-defis.yml"}
+    assert set(_memo(cache)[1]) == set(entries) - {MICRO}
 
 
 def test_a_failing_build_with_the_memo_prints_the_same_problems_and_writes_no_site(tmp_path):

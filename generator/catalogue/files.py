@@ -1,7 +1,9 @@
-"""Files written whole or not at all (the caches, the search memo, exports written by commands)."""
+"""Files written whole or not at all (the caches, the search memo, exports written by commands), and
+paths resolved without failing on a loop of symbolic links."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -17,3 +19,22 @@ def replace_file(path: Path, data: bytes) -> None:
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def loops(path: Path) -> bool:
+    """True when `path` is a symbolic link that never reaches a file (a.yml -> b.yml -> a.yml)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def resolved(path: Path) -> Path:
+    """`path` absolute, its symbolic links followed; a link in a loop is kept as named (reading
+    it then reports the loop) where Path.resolve raises RuntimeError (Python < 3.13)."""
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError):
+        path = Path(path).absolute()
+        return path if path.parent == path else resolved(path.parent) / path.name

@@ -8,6 +8,7 @@ turned into data by hand, so every one of those cases becomes a located problem 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import stat
@@ -27,6 +28,7 @@ from .errors import HIDDEN_CHARACTERS, Problem, describe_character, quote
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 100  # no field's bound has more than 8; Python refuses to convert more than 4,300
 
 Position = tuple[int, int]  # (line, column), from 1
 Loc = tuple  # path of keys and indexes inside a document, e.g. ("sessions", 0, "start")
@@ -133,6 +135,11 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # they mislead: ids and one-line texts), never the other HIDDEN_CHARACTERS.
 
 
+def too_many_digits(text: str) -> bool:
+    """True for an integer longer than any field accepts (and than Python converts: 4,300 digits)."""
+    return sum(char.isdigit() for char in text) > MAX_INT_DIGITS
+
+
 def _pos(mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
@@ -144,6 +151,9 @@ def _explicit(node) -> bool:
 
 def _scalar(node, loc: Loc, doc: Document) -> Any:
     tag, text = node.tag[len(_TAG):], node.value
+    if tag == "int" and too_many_digits(text):
+        doc.loose_numbers[loc] = text  # never turned into a number: validation says it is too long
+        return text
     if tag == "int":
         if _PLAIN_INT.fullmatch(text):
             return int(text)
@@ -336,7 +346,8 @@ def read_regular(path: Path, display: str) -> tuple[bytes | None, list[Problem]]
             return None, [not_regular_file(display, mode)]
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        return None, [Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
+        return None, [symlink_loop(display) if exc.errno == errno.ELOOP
+                      else Problem(display, 1, 1, f"fichier illisible : {exc.strerror}")]
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -361,3 +372,9 @@ def not_regular_file(display: str, mode: int) -> Problem:
             else "un périphérique" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "un fichier spécial")
     return Problem(display, 1, 1, f"{kind} n'est pas un fichier ordinaire : il n'est pas lu",
                    "remplacez-le par un vrai fichier YAML ou retirez-le")
+
+
+def symlink_loop(display: str) -> Problem:
+    """The problem for a symbolic link that leads back to itself (a.yml -> b.yml -> a.yml)."""
+    return Problem(display, 1, 1, "lien symbolique en boucle : il n'est pas lu",
+                   "faites-le pointer vers un fichier du catalogue, ou placez le fichier lui-même")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from .files import resolved
+
 
 class _ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml's `!ENV [NAME, default]` without importing MkDocs."""
@@ -31,7 +33,7 @@ def config_chain(config_path: Path) -> Iterator[tuple[Path, dict]]:
     """Each configuration file (resolved) and its mapping: mkdocs.yml, then the file it `INHERIT`s,
     and so on. MkDocs reports a broken configuration itself: reading stops there."""
     seen = set()
-    config_path = Path(config_path).resolve()
+    config_path = resolved(Path(config_path))
     while config_path.is_file() and config_path not in seen:
         seen.add(config_path)
         try:
@@ -43,4 +45,4 @@ def config_chain(config_path: Path) -> Iterator[tuple[Path, dict]]:
         yield config_path, data
         if not data.get("INHERIT"):
             return
-        config_path = (config_path.parent / str(data["INHERIT"])).resolve()
+        config_path = resolved(config_path.parent / str(data["INHERIT"]))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ..catalogue import records as r
+from ..catalogue.files import loops, resolved
 from ..catalogue.errors import CatalogueError, format_problems, summary_line
 from ..catalogue.pipeline import read_catalogue
 from ..outputs.render import SiteRenderer, write_pages, written_pages
@@ -18,13 +19,14 @@ from ..catalogue.validate import validate_catalogue
 
 def _catalogue_root(path: Path) -> Path:
     """The catalogue folder a path belongs to (the path itself, or an ancestor with themes.yml)."""
-    path = path.resolve()
-    if not path.exists():
+    path = resolved(path)
+    if not path.exists() and not path.is_symlink():
         return path
     for candidate in [path, *path.parents]:
-        if candidate.is_dir() and (candidate / "themes.yml").exists():
+        themes = candidate / "themes.yml"
+        if candidate.is_dir() and (themes.exists() or themes.is_symlink()):
             return candidate
-    return path if path.is_dir() else path.parent
+    return path if path.is_dir() or loops(path) else path.parent  # a catalogue in a loop: said so
 
 
 def cmd_check(args) -> int:
@@ -67,7 +69,7 @@ def cmd_new(args) -> int:
 
 def _load_or_report(catalogue: str):
     try:
-        return read_catalogue(Path(catalogue).resolve(), Path.cwd())
+        return read_catalogue(resolved(Path(catalogue)), Path.cwd())
     except CatalogueError as exc:
         print(format_problems(exc.problems))
         print(summary_line(exc.problems))

@@ -12,10 +12,8 @@ restore the folder between runs: only the pages whose inputs changed are rendere
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
-import pickle
 import re
 import shutil
 import stat
@@ -23,24 +21,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..catalogue.files import replace_file
-from ..catalogue.load import load_file, parse_yaml, read_regular
+from ..catalogue.files import replace_file, resolved
 from ..catalogue.mkdocs_config import config_chain
+from .fingerprints import GENERATOR, hash_tree, installed_packages
+from .records_memo import RecordMemo, records_key  # the plugin imports them from here
 
 FORMAT = 1  # bump when the manifest's layout or what a fingerprint covers changes
 ENV_VAR = "CAMPUS_CACHE_DIR"
 MANIFEST = "manifest.json"
 _NOT_OUTPUT = {ENV_VAR, "CAMPUS_TIMINGS", "CAMPUS_PARALLEL", "CAMPUS_SERVE_POLLING"}  # variables that change no page (any other CAMPUS_* keys the cache)
 _ENV_TAG = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _hash_tree(hasher, folder: Path) -> None:
-    if not folder.is_dir():
-        hasher.update(f"missing:{folder}".encode())
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        hasher.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
-        hasher.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def config_files(config_file: Path) -> list[Path]:
@@ -52,28 +42,16 @@ def _name(path: Path, project: Path) -> str:
     """A path as the key records it: relative to the project when inside it (a copied or
     restored project keeps its cache)."""
     try:
-        return "./" + path.resolve().relative_to(project.resolve()).as_posix()
+        return "./" + resolved(path).relative_to(resolved(project)).as_posix()
     except ValueError:
-        return str(path.resolve())
-
-
-_PACKAGES: list | None = None
-
-
-def _packages() -> list:
-    """Installed distributions and versions (read once per process: a serve session rebuilds often)."""
-    global _PACKAGES
-    if _PACKAGES is None:
-        _PACKAGES = sorted({(d.metadata["Name"] or "").lower(): d.version
-                            for d in importlib.metadata.distributions()}.items())
-    return _PACKAGES
+        return str(resolved(path))
 
 
 def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
     """Everything that can change every page: the configuration files and the environment they
     read, the generator's code, the folders given (theme, hand-written pages), the installed
     packages and Python, and `settings` (resolved options such as the site's address)."""
-    project = config_file.resolve().parent
+    project = resolved(config_file).parent
     hasher = hashlib.sha256(f"campus-cache-{FORMAT}\0{sys.version}\0".encode())
     names = {"SOURCE_DATE_EPOCH"} | {k for k in os.environ if k.startswith("CAMPUS_") and k not in _NOT_OUTPUT}
     for path in config_files(config_file):
@@ -81,11 +59,11 @@ def site_key(*, config_file: Path, folders: list[Path], settings: dict) -> str:
         hasher.update(_name(path, project).encode() + b"\0" + hashlib.sha256(text).digest())
         names |= set(_ENV_TAG.findall(text.decode("utf-8", "replace")))
     hasher.update(json.dumps({k: os.environ.get(k) for k in sorted(names)}).encode())
-    _hash_tree(hasher, Path(__file__).resolve().parent.parent)
+    hash_tree(hasher, GENERATOR)
     for folder in folders:
         hasher.update(_name(folder, project).encode() + b"\0")
-        _hash_tree(hasher, folder)
-    hasher.update(json.dumps(_packages()).encode())
+        hash_tree(hasher, folder)
+    hasher.update(json.dumps(installed_packages()).encode())
     hasher.update(json.dumps(settings, sort_keys=True, default=str).encode())
     return hasher.hexdigest()
 
@@ -195,119 +173,6 @@ class FileMemo:
         """Forget the files not read since the last prune (deleted or renamed ones)."""
         self._entries = {k: v for k, v in self._entries.items() if k in self._used}
         self._used = set()
-
-
-RECORDS = "records"  # the RecordMemo's folder inside the cache folder
-RECORDS_FILE = "memo.pickle"
-
-
-def records_key() -> str:
-    """What a record file's validation depends on besides its bytes, path and type: the
-    generator's code, the installed packages and Python (not the configuration nor the pages)."""
-    hasher = hashlib.sha256(f"campus-records-{FORMAT}\0{sys.version}\0".encode())
-    _hash_tree(hasher, Path(__file__).resolve().parent.parent)
-    hasher.update(json.dumps(_packages()).encode())
-    return hasher.hexdigest()
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    """The memo's outer layer holds only dicts, tuples, strings and bytes."""
-
-    def find_class(self, module, name):
-        raise pickle.UnpicklingError(f"{module}.{name} is not expected here")
-
-
-class RecordMemo:
-    """Each record file's own result (validate.RecordFile: its typed record, its problems, the
-    references it makes) from the previous `mkdocs build` using this cache folder, reused while
-    the file's bytes are the same. A CI job restoring the folder into a fresh clone reuses it:
-    nothing here depends on inodes or modification times.
-
-    `<cache>/records/memo.pickle` holds the key (`records_key`: code, packages, Python) and, by
-    file path as shown in problems, (record type, sha256 of the file's bytes, sha256 of the
-    entry, the entry pickled). An entry is used only when the key, the path, the type and the
-    bytes' digest are those of the file now and the entry's own digest checks; any doubt (other
-    key, damaged or missing file or entry) means the file is parsed and validated again. Entries
-    hold no document (positions of every node): a problem found across files (an unknown
-    reference, a cycle) in an unchanged file is located by parsing it again from the bytes read
-    for this build. The folder is trusted as the page cache is (it is unpickled).
-
-    Files are parsed from the bytes hashed (`load`), so an entry always matches its digest."""
-
-    def __init__(self, folder: Path, key: str):
-        self.file = Path(folder) / RECORDS / RECORDS_FILE
-        self.key = key
-        self._stored: dict[str, tuple] = {}  # display -> (type name, digest, entry digest, entry) as found
-        self._kept: dict[str, tuple] = {}  # the entries of the files asked for by this build
-        self._hits: dict[str, object] = {}  # str(path) -> result found for the file as it is
-        self._raw: dict[str, bytes] = {}  # str(path) -> the bytes read, hashed and parsed
-        self._digests: dict[str, str] = {}
-        self.reused = 0  # record files whose result was reused by this build
-        self.computed = 0  # record files parsed and validated
-
-    def _open(self) -> None:
-        try:
-            with open(self.file, "rb") as handle:
-                data = _PlainUnpickler(handle).load()
-            if data["format"] == FORMAT and data["key"] == self.key and isinstance(data["entries"], dict):
-                self._stored = data["entries"]
-        except Exception:  # any damage to the outer layer: nothing is reused
-            self._stored = {}
-
-    def read(self, files: list[tuple[Path, str, str]]) -> list[tuple[Path, str, str]]:
-        """Read and hash the (path, display, type name) record files; those without a usable result."""
-        self._open()
-        todo = []
-        for path, display, type_name in files:
-            name = str(path)
-            raw, _problems = read_regular(path, display)
-            if raw is None:  # not a regular file, or unreadable: load_file says why
-                todo.append((path, display, type_name))
-                continue
-            digest = hashlib.sha256(raw).hexdigest()
-            self._raw[name], self._digests[name] = raw, digest
-            found = self._stored.get(display)
-            try:
-                if (found[0] == type_name and found[1] == digest
-                        and hashlib.sha256(found[3]).hexdigest() == found[2]):
-                    self._hits[name] = pickle.loads(found[3])
-                    continue
-            except Exception:  # no entry, or a damaged one: this file is read again
-                pass
-            todo.append((path, display, type_name))
-        return todo
-
-    def load(self, path: Path, display: str):
-        """`load_file(path, display)`, from the bytes read and hashed when there are some."""
-        raw = self._raw.get(str(path))
-        return load_file(path, display) if raw is None else parse_yaml(raw, display)
-
-    def __call__(self, path: Path, key: tuple, compute):
-        if key[0] != "record":
-            return compute()
-        name, display, type_name = str(path), key[1], key[2]
-        if name in self._hits:
-            self.reused += 1
-            self._kept[display] = self._stored[display]
-            return self._hits.pop(name)
-        value = compute()
-        self.computed += 1
-        if name in self._digests:
-            entry = pickle.dumps(value, protocol=5)
-            self._kept[display] = (type_name, self._digests[name], hashlib.sha256(entry).hexdigest(), entry)
-        return value
-
-    def save(self) -> None:
-        """Write the entries of the files this build read (the others are forgotten); free memory."""
-        changed = self._kept.keys() != self._stored.keys() or any(
-            self._stored[display] is not entry for display, entry in self._kept.items())
-        if changed:
-            try:
-                replace_file(self.file, pickle.dumps({"format": FORMAT, "key": self.key, "entries": self._kept},
-                                                     protocol=5))
-            except OSError:
-                pass  # the next build parses every file again
-        self._stored, self._kept, self._hits, self._raw, self._digests = {}, {}, {}, {}, {}
 
 
 __all__ = ["FileMemo", "PageCache", "CachedPage", "RecordMemo", "records_key", "replace_file", "site_key", "config_files",
