@@ -253,6 +253,14 @@ def test_a_catalogue_folder_in_a_loop_of_links(tmp_path):
                             capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stdout.splitlines() == [f"catalogue:1:1: {LOOP}", "1 problème dans 1 fichier"]
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\nsite_url: https://t.test/\ndocs_dir: content\n"
+                                         "theme:\n  name: material\n  language: fr\nplugins:\n  - campus\n",
+                                         encoding="utf-8")
+    built = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")  # the build says it as check does
+    assert built.returncode != 0 and "Traceback" not in built.stderr, built.stderr
+    assert f"catalogue:1:1: {LOOP}" in built.stderr and not (tmp_path / "site" / "index.html").exists()
 
 
 def test_a_reference_list_in_a_loop_of_links(catalogue, capsys, monkeypatch):

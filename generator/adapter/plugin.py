@@ -20,6 +20,7 @@ from ..outputs import networks
 from ..speed import incremental
 from ..catalogue import timings
 from .options import CampusConfig
+from ..catalogue.files import resolved
 from ..catalogue.errors import CatalogueError
 from ..outputs.search import SearchIndexError, WrittenPages, build_search_index, pagefind_binary
 from ..speed.exporting import Exports, ExportsError
@@ -64,7 +65,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self._captured = WrittenPages(digests=self.folder.search is not None) if self.command == "build" else None
         branding.use_packaged_theme(config)
         branding.apply(config, self.config)
-        self.catalogue_dir = (self.project / self.config.catalogue).resolve()
+        self.catalogue_dir = resolved(self.project / self.config.catalogue)
         serving = self.session is not None
         if not serving:  # under serve, the step after each build unfreezes, collects and freezes
             gc.unfreeze()
