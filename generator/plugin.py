@@ -24,6 +24,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
 from . import branding, material_markup, networks, parallel, passthrough, serve_watch, timings
+from . import editor  # the /admin/ web editor (issue 23)
 from .cache import ENV_VAR as CACHE_ENV_VAR
 from .cache import CachedPage, FileMemo, PageCache, RecordMemo, records_key, replace_file, site_key
 from .dependencies import Dependencies
@@ -310,6 +311,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 file.copy_file = lambda dirty=False: None  # not yet: on_post_build writes it
                 self._exports_apart[path] = file
             files.append(file)
+        for file in editor.site_files(config, self.project, self.catalogue_dir):  # /admin/ (issue 23)
+            self._add(files, file)
         if self.config.primary_color:
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files
