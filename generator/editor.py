@@ -66,6 +66,15 @@ _PATTERN_MESSAGES = {
 }
 
 
+RELATION_HINT = "Tapez quelques lettres du nom, puis choisissez dans la liste."
+
+
+def _points_at_records(name: str, value: dict, defs: dict) -> bool:
+    if value.get("type") == "array":
+        value, _ = _resolved(value["items"], defs)
+    return value.get("pattern") == r.ID_PATTERN and name != "id"
+
+
 class EditorError(ValueError):
     """The editor cannot be configured or copied; the message says why, in French."""
 
@@ -134,6 +143,8 @@ def _field(name: str, prop: dict, required: bool, defs: dict, where: str) -> dic
     description = prop.get("description") or value.get("description")
     if description:
         field["hint"] = description
+    if _points_at_records(name, value, defs):
+        field["hint"] = RELATION_HINT
     if value.get("type") == "array":
         items, _ = _resolved(value["items"], defs)
         item_widget = _value_widget(name, value["items"], defs, where)
@@ -152,8 +163,8 @@ def _field(name: str, prop: dict, required: bool, defs: dict, where: str) -> dic
     else:
         field.update(_value_widget(name, prop, defs, where))
         field["required"] = required
-        if field["widget"] == "datetime" and not (required or name == "updated"):
-            field["default"] = ""  # an optional date stays empty; published and updated: today
+        if field["widget"] == "datetime":  # published and updated: today; other dates empty
+            field["default"] = "{{now}}" if name in ("published", "updated") else ""
         if "default" in prop and prop["default"] is not None and field["widget"] == "select":
             field["default"] = prop["default"]
     return field
@@ -203,7 +214,7 @@ def editor_config(repo_url: str | None, site_url: str | None = None) -> dict:
             "folder": f"catalogue/{record_type.folder}", "extension": "yml",
             "format": f"campus-record-{record_type.name}", "create": True, "delete": False,
             "slug": "{{slug}}", "identifier_field": "title", "summary": "{{title}}",
-            "sortable_fields": ["title", "published"],
+            "sortable_fields": ["title", "published"], "editor": {"preview": False},
             "fields": _fields(schema, schema.get("$defs", {}), record_type.name),
         })
     files = []
@@ -213,7 +224,7 @@ def editor_config(repo_url: str | None, site_url: str | None = None) -> dict:
         display = "name" if "name" in item["properties"] else "title"
         files.append({
             "name": name, "label": schema["title"], "file": f"catalogue/{name}.yml",
-            "format": "campus-list",
+            "format": "campus-list", "editor": {"preview": False},
             "fields": [{"name": "items", "label": schema["title"], "label_singular": label.capitalize(),
                         "widget": "list", "collapsed": True, "summary": "{{fields.%s}}" % display,
                         "fields": _fields(item, schema["$defs"], name)}],
