@@ -189,6 +189,13 @@ def parser() -> argparse.ArgumentParser:
                         help="adresse publique du site, pour les liens des fiches (défaut : site_url de --config)")
     export.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs où lire site_url")
     export.set_defaults(func=cmd_export)
+
+    fmt = sub.add_parser("fmt", help="mettre les fichiers du catalogue au format de l'éditeur en ligne")
+    fmt.add_argument("paths", nargs="*", metavar="PATH", help="fichiers ou dossiers (défaut : catalogue)")
+    fmt.add_argument("--check", action="store_true", help="lister les fichiers à mettre en forme, sans écrire")
+    fmt.add_argument("--format", choices=["text", "github", "json"], default="text")
+    fmt.set_defaults(func=lambda args: __import__("generator.fmt", fromlist=["run"]).run(
+        args.paths, args.check, args.format))
     return p
 
 
