@@ -9,20 +9,16 @@ existing entries by title (REFERENCES says where each one points; a new identifi
 entry there stops the build).
 
 Every save opens a pull (merge) request (`publish_mode: editorial_workflow`), on GitHub or GitLab
-as mkdocs.yml's `repo_url` says. The build writes admin/index.html, admin/config.yml and
-admin/campus-editor.js (site_files) and copies Decap's bundle from node_modules/decap-cms/dist
-and the `yaml` library's browser build, so that the page loads nothing from another host.
-
-Reference lists (catalogue/themes.yml…) are YAML lists at the top level; Decap's file
-collections hold an object, so theme/admin/campus-editor.js registers the `campus-list` format,
-which reads the list as `{items: [...]}` and writes it back as the list, header comment included.
-Record files keep their first line (the `$schema` comment) through the `campus-record-<type>`
-formats of the same script.
+as mkdocs.yml's `repo_url` (or CAMPUS_REPO_URL) says. The build writes admin/index.html and
+admin/config.yml (site_files) and copies Decap's bundle from node_modules/decap-cms/dist and
+js-yaml's ES module, so that the page loads nothing from another host; the theme's admin/ folder
+gives campus-editor.js (starts Decap) and campus-format.js (the catalogue's YAML format, the
+emitter of generator/fmt.py: `campus-<type>` for records, `campus-<list>` for the reference lists,
+which a Decap file entry sees as `{themes: [...]}` since a top-level list cannot be one).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,9 +38,9 @@ REPO_ENV = "CAMPUS_REPO_URL"
 REFERENCE_COLLECTION = "references"
 
 # field name -> (collection, file or None, value field, display field) of what it points at.
-_ORGANISATION = (REFERENCE_COLLECTION, "organisations", "items.*.id", "items.*.name")
-_SOURCE = (REFERENCE_COLLECTION, "sources", "items.*.id", "items.*.title")
-_THEME = (REFERENCE_COLLECTION, "themes", "items.*.id", "items.*.title")
+_ORGANISATION = (REFERENCE_COLLECTION, "organisations", "organisations.*.id", "organisations.*.name")
+_SOURCE = (REFERENCE_COLLECTION, "sources", "sources.*.id", "sources.*.title")
+_THEME = (REFERENCE_COLLECTION, "themes", "themes.*.id", "themes.*.title")
 _COMMUNITY = ("communities", None, "{{slug}}", "title")
 _TOOL = ("tools", None, "{{slug}}", "title")
 REFERENCES = {
@@ -53,10 +49,6 @@ REFERENCES = {
     "publisher": _ORGANISATION, "parent": _ORGANISATION,
     "communities": _COMMUNITY, "facilitated_by": _COMMUNITY,
     "collection": _TOOL, "tools": _TOOL,
-}
-HEADERS = {  # the first line of the files the editor writes
-    **{t.name: f"# yaml-language-server: $schema=../../schemas/{t.name}.schema.json"
-       for t in r.RECORD_TYPES.values()},
 }
 _ONE_LINE = "^[^\\n\\u200b\\u200c\\u200d\\u2060\\ufeff]{1,%d}$"
 _PATTERN_MESSAGES = {
@@ -212,7 +204,7 @@ def editor_config(repo_url: str | None, site_url: str | None = None) -> dict:
             "name": record_type.folder, "label": record_type.plural, "label_singular": record_type.label,
             "description": schema.get("description", ""),
             "folder": f"catalogue/{record_type.folder}", "extension": "yml",
-            "format": f"campus-record-{record_type.name}", "create": True, "delete": False,
+            "format": f"campus-{record_type.name}", "create": True, "delete": False,
             "slug": "{{slug}}", "identifier_field": "title", "summary": "{{title}}",
             "sortable_fields": ["title", "published"], "editor": {"preview": False},
             "fields": _fields(schema, schema.get("$defs", {}), record_type.name),
@@ -224,13 +216,13 @@ def editor_config(repo_url: str | None, site_url: str | None = None) -> dict:
         display = "name" if "name" in item["properties"] else "title"
         files.append({
             "name": name, "label": schema["title"], "file": f"catalogue/{name}.yml",
-            "format": "campus-list", "editor": {"preview": False},
-            "fields": [{"name": "items", "label": schema["title"], "label_singular": label.capitalize(),
+            "format": f"campus-{name}", "editor": {"preview": False},
+            "fields": [{"name": name, "label": schema["title"], "label_singular": label.capitalize(),
                         "widget": "list", "collapsed": True, "summary": "{{fields.%s}}" % display,
                         "fields": _fields(item, schema["$defs"], name)}],
         })
     collections.append({"name": REFERENCE_COLLECTION, "label": "Listes de référence",
-                        "extension": "yml", "format": "campus-list", "delete": False, "files": files})
+                        "extension": "yml", "delete": False, "files": files})
     config = {
         "locale": "fr",
         "backend": _backend(repo_url),
@@ -263,46 +255,17 @@ INDEX = """<!doctype html>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
 <body>
-<noscript>L'éditeur du catalogue demande JavaScript. Voir la page « Contribuer » pour les autres façons de proposer une modification.</noscript>
+<noscript>L'éditeur du catalogue demande JavaScript. La page « Contribuer » du site décrit les autres façons de proposer une modification.</noscript>
 <script>window.CMS_MANUAL_INIT = true;</script>
 <script src="decap-cms.js"></script>
-<script type="application/json" id="campus-editor">{data}</script>
-{extra}<script type="module" src="campus-editor.js"></script>
+<script type="module" src="campus-editor.js"></script>
 </body>
 </html>
 """
 
 
-def _header(path: Path) -> str:
-    """The comment lines a reference list starts with (kept when the editor writes it back)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return ""
-    header = []
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        header.append(line)
-    return "\n".join(header)
-
-
-def editor_data(catalogue_dir: Path | None = None) -> dict:
-    """What campus-editor.js needs besides config.yml: the header line and field order of each
-    record type, the header comment and field order of each reference list."""
-    return {
-        "records": {t.name: {"header": HEADERS[t.name], "order": list(t.model.model_fields)}
-                    for t in r.RECORD_TYPES.values()},
-        "lists": {name: {"order": list(model.model_fields),
-                         "header": _header(catalogue_dir / f"{name}.yml") if catalogue_dir else ""}
-                  for name, (model, _) in r.REFERENCE_LISTS.items()},
-    }
-
-
-def index_html(site_name: str, extra_scripts: list[str], catalogue_dir: Path | None = None) -> str:
-    data = json.dumps(editor_data(catalogue_dir), ensure_ascii=False).replace("</", "<\\/")
-    extra = "".join(f'<script src="{name}"></script>\n' for name in extra_scripts)
-    return INDEX.format(site_name=site_name.replace("<", "&lt;"), data=data, extra=extra)
+def index_html(site_name: str) -> str:
+    return INDEX.format(site_name=site_name.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def _npm_folder(project: Path, package: str) -> Path:
@@ -314,25 +277,23 @@ def _npm_folder(project: Path, package: str) -> Path:
 
 
 def bundle_files(project: Path) -> dict[str, Path]:
-    """Site path -> file of what Decap's page loads: its bundle and chunks, the yaml library."""
+    """Site path -> file of what Decap's page loads: its bundle and chunks, js-yaml."""
     dist = _npm_folder(project, "decap-cms") / "dist"
     found = {f"{ADMIN}/{p.name}": p for p in sorted(dist.iterdir())
              if p.name.endswith(("decap-cms.js", ".wasm")) or p.name == "decap-cms.js.LICENSE.txt"}
-    yaml_dist = _npm_folder(project, "yaml") / "browser" / "dist"
-    for path in sorted(yaml_dist.rglob("*.js")):
-        found[f"{ADMIN}/yaml/{path.relative_to(yaml_dist).as_posix()}"] = path
-    found[f"{ADMIN}/yaml/LICENSE"] = yaml_dist.parent.parent / "LICENSE"
+    js_yaml = _npm_folder(project, "js-yaml")  # the YAML parser of theme/admin/campus-format.js
+    found[f"{ADMIN}/vendor/js-yaml.mjs"] = js_yaml / "dist" / "js-yaml.mjs"
+    found[f"{ADMIN}/vendor/js-yaml.LICENSE"] = js_yaml / "LICENSE"
     return found
 
 
-def site_files(config, project: Path, catalogue_dir: Path | None = None) -> list:
-    """The MkDocs files of /admin/: page, configuration, script and copied bundle."""
+def site_files(config, project: Path) -> list:
+    """The MkDocs files of /admin/: page, configuration and copied bundle (the theme's admin/
+    folder gives campus-editor.js and campus-format.js)."""
     from mkdocs.structure.files import File
 
-    theme_admin = [Path(d) / ADMIN for d in config.theme.dirs]
-    extra = [name for name in ("campus-format.js",) if any((d / name).is_file() for d in theme_admin)]
     try:
-        files = [File.generated(config, f"{ADMIN}/index.html", content=index_html(config.site_name, extra, catalogue_dir)),
+        files = [File.generated(config, f"{ADMIN}/index.html", content=index_html(config.site_name)),
                  File.generated(config, f"{ADMIN}/config.yml",
                                 content=config_text(editor_config(config.repo_url, config.site_url)))]
         files += [File.generated(config, uri, abs_src_path=str(path)) for uri, path in bundle_files(project).items()]

@@ -311,7 +311,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 file.copy_file = lambda dirty=False: None  # not yet: on_post_build writes it
                 self._exports_apart[path] = file
             files.append(file)
-        for file in editor.site_files(config, self.project, self.catalogue_dir):  # /admin/ (issue 23)
+        for file in editor.site_files(config, self.project):  # /admin/ (issue 23)
             self._add(files, file)
         if self.config.primary_color:
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))

@@ -120,17 +120,17 @@ def test_references_are_relations_chosen_by_title(config):
                 seen.add(path.rsplit(".", 1)[-1])
                 assert widget["collection"] in names
                 shown = widget["display_fields"][0]
-                assert shown in ("title", "items.*.title", "items.*.name"), path
+                assert shown in ("title", "themes.*.title", "sources.*.title", "organisations.*.name"), path
                 assert widget["search_fields"] == [shown]
                 if widget["collection"] == editor.REFERENCE_COLLECTION:
                     assert widget["file"] in r.REFERENCE_LISTS
-                    assert widget["value_field"] == "items.*.id"
+                    assert widget["value_field"] == f"{widget['file']}.*.id"
                 else:
                     assert widget["value_field"] == "{{slug}}"
     assert seen >= {"themes", "sources", "source", "organisation", "communities", "collection", "publisher",
                     "tools", "facilitated_by", "requested_by", "organisations"}
     parent = _by_path(_list_fields(config, "organisations"))["parent"]
-    assert (parent["widget"], parent["file"], parent["value_field"]) == ("relation", "organisations", "items.*.id")
+    assert (parent["widget"], parent["file"], parent["value_field"]) == ("relation", "organisations", "organisations.*.id")
     # no identifier is typed by hand, except a reference list's own
     for record_type in r.RECORD_TYPES.values():
         for path, info in _walk_info(record_type.model):
@@ -198,14 +198,23 @@ def test_the_built_site_serves_the_generated_config_and_the_bundle_itself(mini_s
     assert served["publish_mode"] == "editorial_workflow"
     page = (mini_site / "admin" / "index.html").read_text(encoding="utf-8")
     assert re.findall(r'src="([^"]+)"', page) == ["decap-cms.js", "campus-editor.js"]
+    assert 'import "./campus-format.js"' in (mini_site / "admin" / "campus-editor.js").read_text(encoding="utf-8")
+    assert (mini_site / "admin" / "vendor" / "js-yaml.mjs").is_file()  # campus-format.js's parser
+    for collection in served["collections"]:  # the catalogue's formats of campus-format.js
+        for entry in collection.get("files", [collection]):
+            kind = entry["name"] if "files" in collection else _type_of(collection["name"])
+            assert entry["format"] == f"campus-{kind}"
     assert "https://" not in page and "http://" not in page and "//" not in page.replace("://", "")
     assert (mini_site / "admin" / "decap-cms.js").stat().st_size > 1_000_000
-    assert (mini_site / "admin" / "yaml" / "index.js").is_file()
     assert (mini_site / "admin" / "campus-editor.js").is_file()
     version = json.loads((ROOT / "node_modules" / "decap-cms" / "package.json").read_text())["version"]
     assert version == editor.DECAP_VERSION
     # the French interface is in the bundle
     assert "Le champ %{fieldLabel} est requis." in (mini_site / "admin" / "decap-cms.js").read_text(encoding="utf-8")
+
+
+def _type_of(folder: str) -> str:
+    return next(t.name for t in r.RECORD_TYPES.values() if t.folder == folder)
 
 
 def test_admin_is_left_out_of_sitemap_feed_and_search(mini_site):
