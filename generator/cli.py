@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import records as r
 from .errors import CatalogueError, format_problems, summary_line
+from .fmt import catalogue_comments
 from .pipeline import read_catalogue
 from .render import SiteRenderer, write_pages, written_pages
 from .schema import stale_schemas, write_schemas
@@ -31,7 +32,9 @@ def cmd_check(args) -> int:
     roots = sorted({_catalogue_root(Path(p)) for p in (args.paths or ["catalogue"])})
     problems, counts = [], {}
     for root in roots:
-        valid, found = validate_catalogue(root, Path.cwd() if Path.cwd() in root.parents else root.parent)
+        base = Path.cwd() if Path.cwd() in root.parents else root.parent
+        valid, found = validate_catalogue(root, base)
+        found = sorted(set(found) | set(catalogue_comments(root, base)))  # generator/fmt.py
         problems += found
         for item in valid.records:
             counts[item.type] = counts.get(item.type, 0) + 1

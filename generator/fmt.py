@@ -113,7 +113,7 @@ def shapes() -> dict[str, list[str]]:
 
 KINDS = {**{name: t.model.__name__ for name, t in r.RECORD_TYPES.items()},
          **{name: m.__name__ for name, (m, _) in r.REFERENCE_LISTS.items()}}
-_SHAPES = {model: [f.split(":") + [None] for f in fields] for model, fields in shapes().items()}
+_SHAPES = {model: [tuple((f.split(":") + [None])[:2]) for f in fields] for model, fields in shapes().items()}
 
 
 # --- the emitter -------------------------------------------------------------------------------
@@ -262,6 +262,31 @@ def comment_problems(text: str, kind: str, display: str) -> list[Problem]:
                 for line, column in comments(text, kind)]
     except yaml.YAMLError:
         return []  # the loader reports the syntax error
+
+
+def catalogue_comments(root: Path, base: Path) -> list[Problem]:
+    """`campus check`: the comments of the catalogue's regular .yml files (the editor would drop them)."""
+    found = []
+    targets = [(root / f"{name}.yml", name) for name in r.REFERENCE_LISTS]
+    for folder, name in _FOLDERS.items():
+        if (root / folder).is_dir() and not (root / folder).is_symlink():
+            targets += [(p, name) for p in sorted((root / folder).glob("*.yml"))]
+    for path, kind in targets:
+        if path.is_symlink() or not path.is_file() or path.name.startswith("."):
+            continue
+        raw, _ = read_regular(path, str(path))
+        if raw is None or b"#" not in raw:
+            continue
+        try:
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            continue  # the loader reports it
+        try:
+            display = path.relative_to(base).as_posix()
+        except ValueError:
+            display = path.as_posix()
+        found += comment_problems(text, kind, display)
+    return found
 
 
 # --- files -------------------------------------------------------------------------------------
