@@ -209,7 +209,7 @@ def test_editing_one_summary_is_a_one_line_diff(js):
     assert javascript == python
     changed = [l for l in difflib.unified_diff(before.splitlines(), python.splitlines(), lineterm="", n=0)
                if l[:1] in "+-" and not l.startswith(("+++", "---"))]
-    assert changed == ["-" + before.splitlines()[2], "+summary: " + data["summary"]]
+    assert changed == ["-" + before.splitlines()[2], '+summary: "' + data["summary"] + '"']
 
 
 # --- comments, refusals and the command --------------------------------------------------------
