@@ -13,7 +13,7 @@ as mkdocs.yml's `repo_url` (or CAMPUS_REPO_URL) says. The build writes admin/ind
 admin/config.yml (site_files) and copies Decap's bundle from node_modules/decap-cms/dist and
 js-yaml's ES module, so that the page loads nothing from another host; the theme's admin/ folder
 gives campus-editor.js (starts Decap) and campus-format.js (the catalogue's YAML format, the
-emitter of generator/fmt.py: `campus-<type>` for records, `campus-<list>` for the reference lists,
+emitter of generator/fmt.py: `campus-<type>` for records, `campus-list` for the reference lists,
 which a Decap file entry sees as `{themes: [...]}` since a top-level list cannot be one).
 """
 
@@ -216,13 +216,15 @@ def editor_config(repo_url: str | None, site_url: str | None = None) -> dict:
         display = "name" if "name" in item["properties"] else "title"
         files.append({
             "name": name, "label": schema["title"], "file": f"catalogue/{name}.yml",
-            "format": f"campus-{name}", "editor": {"preview": False},
+            "editor": {"preview": False},
             "fields": [{"name": name, "label": schema["title"], "label_singular": label.capitalize(),
                         "widget": "list", "collapsed": True, "summary": "{{fields.%s}}" % display,
                         "fields": _fields(item, schema["$defs"], name)}],
         })
     collections.append({"name": REFERENCE_COLLECTION, "label": "Listes de référence",
-                        "extension": "yml", "delete": False, "files": files})
+                        "extension": "yml", "delete": False, "files": files,
+                        # Decap takes a format per collection: campus-list tells the lists apart
+                        "format": "campus-list", "editor": {"preview": False}})
     config = {
         "locale": "fr",
         "backend": _backend(repo_url),
