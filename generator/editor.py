@@ -181,7 +181,8 @@ def _backend(repo_url: str | None) -> dict:
                           "par exemple https://github.com/organisation/campus")
     host = parts.netloc.lower()
     if host == "github.com":
-        backend = {"name": "github", "repo": repo, "branch": "main"}
+        # open_authoring: a contributor without write access proposes from a fork of their own
+        backend = {"name": "github", "repo": repo, "branch": "main", "open_authoring": True}
         auth = os.environ.get(AUTH_URL_ENV)
         if auth:
             backend["base_url"] = auth.rstrip("/")

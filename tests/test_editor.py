@@ -165,7 +165,8 @@ def test_every_save_is_a_pull_request_on_the_repository_of_repo_url(monkeypatch)
     monkeypatch.delenv(editor.REPO_ENV, raising=False)
     github = editor.editor_config("https://github.com/org/campus")
     assert github["publish_mode"] == "editorial_workflow" and github["locale"] == "fr"
-    assert github["backend"] == {"name": "github", "repo": "org/campus", "branch": "main"}
+    assert github["backend"] == {"name": "github", "repo": "org/campus", "branch": "main",
+                                  "open_authoring": True}
     monkeypatch.setenv(editor.GITLAB_APP_ENV, "abc123")
     gitlab = editor.editor_config("https://gitlab.example.org/group/sub/campus.git")["backend"]
     assert gitlab["name"] == "gitlab" and gitlab["repo"] == "group/sub/campus"

@@ -386,4 +386,5 @@ def test_screenshots_of_the_contribuer_page(shot_dir):
 def test_nothing_left_the_machine(ed):
     hosts = {urlsplit(url).hostname for url in ed.requests if not url.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}
+    assert ed.context.cookies() == []
     assert ed.errors == []
