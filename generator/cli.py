@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import records as r
 from .errors import CatalogueError, format_problems, summary_line
-from .fmt import catalogue_comments
+from .fmt import catalogue_comments, format_warnings
 from .pipeline import read_catalogue
 from .render import SiteRenderer, write_pages, written_pages
 from .schema import stale_schemas, write_schemas
@@ -30,14 +30,16 @@ def _catalogue_root(path: Path) -> Path:
 
 def cmd_check(args) -> int:
     roots = sorted({_catalogue_root(Path(p)) for p in (args.paths or ["catalogue"])})
-    problems, counts = [], {}
+    problems, counts, warnings = [], {}, []
     for root in roots:
         base = Path.cwd() if Path.cwd() in root.parents else root.parent
         valid, found = validate_catalogue(root, base)
-        found = sorted(set(found) | set(catalogue_comments(root, base)))  # generator/fmt.py
+        warnings += catalogue_comments(root, base)  # generator/fmt.py: the editor would drop them
         problems += found
         for item in valid.records:
             counts[item.type] = counts.get(item.type, 0) + 1
+    if warnings:
+        print(format_warnings(warnings, args.format), file=sys.stdout if args.format == "github" else sys.stderr)
     if problems:
         print(format_problems(problems, args.format))
         print(summary_line(problems), file=sys.stderr if args.format != "text" else sys.stdout)

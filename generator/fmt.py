@@ -5,9 +5,10 @@ theme/admin/campus-format.js; this module is the same emitter in Python, byte fo
 file kept in this format shows in a pull request only the lines the editor changed.
 
 Rules of the format (both emitters):
-- line 1 is the file's header, written by the format itself: for a record
-  `# yaml-language-server: $schema=../../schemas/<type>.schema.json`, for a reference list its
-  fixed French comment (HEADERS). Any other comment is refused: the editor would drop it.
+- the file starts with its header, written by the format itself (HEADERS): for a record
+  `# yaml-language-server: $schema=../../schemas/<type>.schema.json`, for a reference list
+  `# yaml-language-server: $schema=../schemas/<list>.schema.json` then its fixed French comment.
+  Any other comment is refused (`campus fmt`) and reported (`campus check`): the editor would drop it.
 - keys in the model's field order (generator/records.py, nested models too); keys the model does
   not know follow, in their order, so `campus check` still reports them.
 - block style only: mappings `key: value`, lists `- item` indented by 2 under their key
@@ -50,12 +51,14 @@ from .load import parse_yaml, read_regular
 
 HEADERS = {name: f"# yaml-language-server: $schema=../../schemas/{name}.schema.json"
            for name in r.RECORD_TYPES}
-HEADERS.update({
+_LISTS = {
     "themes": "# Thématiques du campus : identifiant, nom affiché, description facultative.",
     "organisations": "# Administrations qui animent un réseau, forment, publient un outil, demandent "
                      "ou reçoivent une intervention.",
     "sources": "# Documents sources : chaque fait du catalogue renvoie à l’un d’eux.",
-})
+}
+HEADERS.update({name: f"# yaml-language-server: $schema=../schemas/{name}.schema.json\n{line}"
+                for name, line in _LISTS.items()})
 
 SPECIAL = re.compile(
     r"(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE"
@@ -229,11 +232,14 @@ _HASH = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
 
 def comments(text: str, kind: str) -> list[tuple[int, int]]:
     """(line, column) of every comment but the header on line 1: PyYAML skips comments, so a `#`
-    counts when it starts a line or follows a space outside every scalar the scanner found."""
+    counts when it starts a line or follows a space outside every scalar the scanner found. The
+    leading lines that are lines of the file's header are the format's own: it rewrites them."""
     candidates = [m.start() for m in _HASH.finditer(text)]
-    header = HEADERS[kind] + "\n"
-    if text.startswith(header) and candidates and candidates[0] == 0:
-        candidates = candidates[1:]
+    owned, starts, at = set(HEADERS[kind].split("\n")), set(), 0
+    while text.find("\n", at) >= 0 and text[at:text.find("\n", at)] in owned:  # header lines, any order
+        starts.add(at)
+        at = text.find("\n", at) + 1
+    candidates = [c for c in candidates if c not in starts]
     if not candidates:
         return []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -257,11 +263,13 @@ COMMENT_HINT = "déplacez-le dans la description ou supprimez-le"
 
 
 def comment_problems(text: str, kind: str, display: str) -> list[Problem]:
+    """One problem per comment, or per block of comments on consecutive lines (its first)."""
     try:
-        return [Problem(display, line, column, COMMENT_MESSAGE, COMMENT_HINT)
-                for line, column in comments(text, kind)]
+        found = comments(text, kind)
     except yaml.YAMLError:
         return []  # the loader reports the syntax error
+    return [Problem(display, line, column, COMMENT_MESSAGE, COMMENT_HINT)
+            for i, (line, column) in enumerate(found) if i == 0 or found[i - 1][0] != line - 1]
 
 
 def catalogue_comments(root: Path, base: Path) -> list[Problem]:
@@ -287,6 +295,14 @@ def catalogue_comments(root: Path, base: Path) -> list[Problem]:
             display = path.as_posix()
         found += comment_problems(text, kind, display)
     return found
+
+
+def format_warnings(problems: list[Problem], fmt: str = "text") -> str:
+    """`campus check`'s warnings (comments): `attention :` lines, or GitHub `::warning` annotations."""
+    problems = sorted(set(problems))
+    if fmt == "github":
+        return format_problems(problems, "github").replace("::error ", "::warning ")
+    return "\n".join(f"{p.path}:{p.line}:{p.column}: attention : {p.message} ({p.hint})" for p in problems)
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ export const HEADERS = {
   training: "# yaml-language-server: $schema=../../schemas/training.schema.json",
   tool: "# yaml-language-server: $schema=../../schemas/tool.schema.json",
   intervention: "# yaml-language-server: $schema=../../schemas/intervention.schema.json",
-  themes: "# Thématiques du campus : identifiant, nom affiché, description facultative.",
-  organisations: "# Administrations qui animent un réseau, forment, publient un outil, demandent ou reçoivent une intervention.",
-  sources: "# Documents sources : chaque fait du catalogue renvoie à l’un d’eux.",
+  themes: "# yaml-language-server: $schema=../schemas/themes.schema.json\n# Thématiques du campus : identifiant, nom affiché, description facultative.",
+  organisations: "# yaml-language-server: $schema=../schemas/organisations.schema.json\n# Administrations qui animent un réseau, forment, publient un outil, demandent ou reçoivent une intervention.",
+  sources: "# yaml-language-server: $schema=../schemas/sources.schema.json\n# Documents sources : chaque fait du catalogue renvoie à l’un d’eux.",
 };
 
 const SPECIAL = new RegExp("^(?:(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE"
@@ -156,8 +156,8 @@ export function parse(text) {
 }
 
 function listKind(text, data) {
-  const first = text.split("\n", 1)[0];
-  const named = LISTS.find((name) => HEADERS[name] === first);
+  const named = LISTS.find((name) => text.startsWith(HEADERS[name] + "\n"))
+    || LISTS.find((name) => text.startsWith(HEADERS[name].split("\n")[0] + "\n"));
   if (named) return named;
   const item = (data || []).find(isMapping) || {};
   return "name" in item ? "organisations" : "publisher" in item ? "sources" : "themes";
