@@ -296,3 +296,21 @@ def test_the_command_runs_as_campus_fmt(tmp_path):
     done = subprocess.run([str(ROOT / ".venv" / "bin" / "campus"), "fmt", "--check", str(CATALOGUE)],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+
+
+def test_hooks_and_ci_run_campus_fmt_check(tmp_path):
+    import yaml
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert hooks["campus-fmt"]["entry"] == "campus fmt --check" and hooks["campus-fmt"]["language"] == "python"
+    for config in (ROOT / ".pre-commit-config.yaml", ROOT / "generator" / "starter" / "_pre-commit-config.yaml"):
+        local = {h["id"]: h for h in yaml.safe_load(config.read_text(encoding="utf-8"))["repos"][0]["hooks"]}
+        assert local["campus-fmt"]["entry"] == ".venv/bin/campus fmt --check", config
+    assert ".venv/bin/campus fmt --check --format github" in (ROOT / ".github/workflows/site.yml").read_text()
+    assert ".venv/bin/campus fmt --check" in (ROOT / ".gitlab-ci.yml").read_text()
+    # The published hook's entry, as pre-commit runs it on a file not in the format.
+    root = small_catalogue(tmp_path)
+    record = root / "tools" / "micro-defis.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("title:", "title:  ", 1), encoding="utf-8")
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "campus"), "fmt", "--check", "catalogue/tools/micro-defis.yml"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout.startswith("catalogue/tools/micro-defis.yml:1:1: pas au format")
