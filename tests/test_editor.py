@@ -234,3 +234,21 @@ def test_admin_is_left_out_of_sitemap_feed_and_search(mini_site):
 def test_link_check_passes_with_admin(mini_site, capsys):
     from generator.cli import main
     assert main(["links", str(mini_site)]) == 0, capsys.readouterr()
+
+
+def test_a_campus_init_site_gets_the_editor_set_for_its_own_repository(tmp_path):
+    from generator.init import init_site
+    site = tmp_path / "reseau"
+    init_site(site, "Réseau d'essai")
+    starter = json.loads((site / "package.json").read_text(encoding="utf-8"))["devDependencies"]
+    assert starter["decap-cms"] == editor.DECAP_VERSION and "js-yaml" in starter
+    lock = json.loads((site / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert lock["node_modules/decap-cms"]["version"] == editor.DECAP_VERSION
+    assert lock["node_modules/decap-cms"]["integrity"].startswith("sha512-")
+    result = build_site(site / "mkdocs.yml", tmp_path / "site",
+                        {**BUILD_ENV, editor.REPO_ENV: "https://github.com/reseau-essai/campus"})
+    assert result.returncode == 0, result.stderr
+    served = yaml.safe_load((tmp_path / "site" / "admin" / "config.yml").read_text(encoding="utf-8"))
+    assert served["backend"]["repo"] == "reseau-essai/campus"
+    assert "Réseau d'essai" in (tmp_path / "site" / "admin" / "index.html").read_text(encoding="utf-8")
+    assert "../admin/" in (tmp_path / "site" / "contribuer" / "index.html").read_text(encoding="utf-8")
