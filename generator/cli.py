@@ -199,8 +199,9 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", metavar="PATH", help="fichiers ou dossiers (défaut : catalogue)")
     fmt.add_argument("--check", action="store_true", help="lister les fichiers à mettre en forme, sans écrire")
     fmt.add_argument("--format", choices=["text", "github", "json"], default="text")
+    fmt.add_argument("--drop-comments", action="store_true", help="supprimer les commentaires (sinon : refusés)")
     fmt.set_defaults(func=lambda args: __import__("generator.fmt", fromlist=["run"]).run(
-        args.paths, args.check, args.format))
+        args.paths, args.check, args.format, args.drop_comments))
     return p
 
 

@@ -259,7 +259,7 @@ def comments(text: str, kind: str) -> list[tuple[int, int]]:
 
 
 COMMENT_MESSAGE = "commentaire : l'éditeur en ligne le supprimerait"
-COMMENT_HINT = "déplacez-le dans la description ou supprimez-le"
+COMMENT_HINT = "déplacez-le dans la description ou supprimez-le (campus fmt --drop-comments FICHIER les supprime)"
 
 
 def comment_problems(text: str, kind: str, display: str) -> list[Problem]:
@@ -269,7 +269,7 @@ def comment_problems(text: str, kind: str, display: str) -> list[Problem]:
     except yaml.YAMLError:
         return []  # the loader reports the syntax error
     return [Problem(display, line, column, COMMENT_MESSAGE, COMMENT_HINT)
-            for i, (line, column) in enumerate(found) if i == 0 or found[i - 1][0] != line - 1]
+            for i, (line, column) in enumerate(found) if i == 0 or found[i - 1][0] not in (line - 1, line)]
 
 
 def catalogue_comments(root: Path, base: Path) -> list[Problem]:
@@ -334,13 +334,13 @@ def _normalised(value: Any, date: bool = False, model: str | None = None) -> Any
     return value
 
 
-def format_text(raw: bytes, kind: str, display: str) -> tuple[str | None, list[Problem]]:
-    """The file's canonical text, or the problems that keep it as it is."""
+def format_text(raw: bytes, kind: str, display: str, drop_comments: bool = False) -> tuple[str | None, list[Problem]]:
+    """The file's canonical text, or the problems that keep it as it is (`drop_comments`: asked for)."""
     doc, problems = parse_yaml(raw, display)
     if doc is None:
         return None, problems
     text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    found = comment_problems(text, kind, display)
+    found = [] if drop_comments else comment_problems(text, kind, display)
     if found:
         return None, found
     if doc.loose_numbers:
@@ -376,7 +376,7 @@ def _files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def run(paths: list[str], check: bool, fmt: str = "text") -> int:
+def run(paths: list[str], check: bool, fmt: str = "text", drop_comments: bool = False) -> int:
     """Rewrite (or, with `check`, list) the files not in the editor's format. 0: all in it."""
     files, problems = _files(paths or ["catalogue"])
     changed = 0
@@ -389,7 +389,7 @@ def run(paths: list[str], check: bool, fmt: str = "text") -> int:
                                     "themes.yml, organisations.yml, sources.yml"))
             continue
         raw, found = read_regular(path, display)
-        new, found = (None, found) if raw is None else format_text(raw, kind, display)
+        new, found = (None, found) if raw is None else format_text(raw, kind, display, drop_comments)
         if new is None:
             problems += found
             continue

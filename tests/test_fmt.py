@@ -233,7 +233,7 @@ def test_a_stray_comment_is_refused_by_fmt_and_reported_by_check(tmp_path, monke
     # campus check warns (the record is valid, a comment is no error), on stderr or as a GitHub annotation.
     assert main(["check"]) == 0
     assert capsys.readouterr().err == ("catalogue/tools/micro-defis.yml:3:1: attention : commentaire : l'éditeur en "
-                                       "ligne le supprimerait (déplacez-le dans la description ou supprimez-le)\n")
+                                       "ligne le supprimerait (déplacez-le dans la description ou supprimez-le (campus fmt --drop-comments FICHIER les supprime))\n")
     assert main(["check", "--format", "github"]) == 0
     assert "::warning file=catalogue/tools/micro-defis.yml,line=3,col=1,title=campus check::commentaire" \
         in capsys.readouterr().out
@@ -246,6 +246,8 @@ def test_a_hash_inside_a_value_or_a_description_is_no_comment():
     assert fmt.comments(text.replace("title: C# et F#", "title: C# et F# # oui"), "tool") == [(2, 17)]
     block = fmt.comment_problems(text + "# un\n# bloc\n\n# autre\n", "tool", "x.yml")
     assert [(p.line, p.column) for p in block] == [(8, 1), (11, 1)]  # one warning per block of lines
+    inline = fmt.comment_problems(text + "# un # deux\nx: 1 # trois\n", "tool", "x.yml")
+    assert [(p.line, p.column) for p in inline] == [(8, 1)]
 
 
 def test_check_lists_files_not_in_the_format_and_fmt_rewrites_them(tmp_path, monkeypatch, capsys):
@@ -314,3 +316,17 @@ def test_hooks_and_ci_run_campus_fmt_check(tmp_path):
     done = subprocess.run([str(ROOT / ".venv" / "bin" / "campus"), "fmt", "--check", "catalogue/tools/micro-defis.yml"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 1 and done.stdout.startswith("catalogue/tools/micro-defis.yml:1:1: pas au format")
+
+
+def test_a_new_record_is_put_in_the_format_once_its_help_comments_are_dropped(tmp_path, monkeypatch, capsys):
+    small_catalogue(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "tool", "Un outil : essai"]) == 0
+    path = tmp_path / "catalogue" / "tools" / "un-outil-essai.yml"
+    scaffold = path.read_text(encoding="utf-8")
+    assert main(["fmt", "catalogue/tools/un-outil-essai.yml"]) == 1  # `campus new` writes help comments
+    assert path.read_text(encoding="utf-8") == scaffold
+    assert main(["fmt", "--drop-comments", "catalogue/tools/un-outil-essai.yml"]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(fmt.HEADERS["tool"] + "\ntitle: \"Un outil : essai\"\nsummary: \"\"\n")
+    assert fmt.comments(text, "tool") == [] and loaded(text) == loaded(scaffold)
