@@ -27,7 +27,9 @@ Rules of the format (both emitters):
 
 The editor sees a reference list (a top-level YAML list) as `{items: [...]}`: campus-format.js
 wraps it in `fromFile` and unwraps it in `toFile`. Its toFile also drops keys whose value is
-null, undefined, "" or [] (an empty widget); `campus fmt` keeps every value it reads.
+null, undefined, "", [] or {} (an empty widget); `campus fmt` keeps every value it reads.
+`campus fmt --drop-comments` drops the comments instead of refusing the file (asked for, so not
+silent: `campus new` writes its help as comments).
 """
 
 from __future__ import annotations
@@ -403,7 +405,7 @@ def run(paths: list[str], check: bool, fmt: str = "text", drop_comments: bool = 
             _write(path, new)
             print(f"mis en forme : {display}")
     if problems:
-        print(format_problems(sorted(problems), fmt))
+        print(format_problems(sorted(problems), fmt).replace("title=campus check::", "title=campus fmt::"))
         return 1
     if not check:
         print(f"{len(files)} fichiers au format de l'éditeur en ligne ({changed} mis en forme)")
