@@ -380,7 +380,9 @@ def test_screenshots_of_the_contribuer_page(shot_dir):
         assert _png_size(shot_dir / name) == _png_size(committed)
     page = (ROOT / "content" / "contribuer.md").read_text(encoding="utf-8")
     for name in SHOT_NAMES:
-        assert re.search(r"!\[[^\]]{10,}\]\(assets/contribuer/" + re.escape(name) + r"\)", page), name
+        width, height = _png_size(committed)
+        assert re.search(r"!\[[^\]]{10,}\]\(assets/contribuer/" + re.escape(name)
+                         + rf'\){{ width="{width}" height="{height}" }}', page), name
 
 
 def test_nothing_left_the_machine(ed):
