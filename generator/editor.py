@@ -270,9 +270,16 @@ def index_html(site_name: str) -> str:
     return INDEX.format(site_name=site_name.replace("&", "&amp;").replace("<", "&lt;"))
 
 
+NODE_MODULES_ENV = "CAMPUS_NODE_MODULES"  # another node_modules/ to take the bundle from
+
+
 def _npm_folder(project: Path, package: str) -> Path:
-    for root in (project, Path(__file__).resolve().parent.parent):
-        folder = root / "node_modules" / package
+    """The package in the site's node_modules/ (`make npm`), $CAMPUS_NODE_MODULES, or this repository's."""
+    named = os.environ.get(NODE_MODULES_ENV)
+    roots = [project / "node_modules", *([Path(named)] if named else []),
+             Path(__file__).resolve().parent.parent / "node_modules"]
+    for root in roots:
+        folder = root / package
         if (folder / "package.json").is_file():
             return folder
     raise EditorError(f"l'éditeur /admin/ demande le paquet npm {package} (package.json) : lancez « make npm »")
@@ -291,9 +298,13 @@ def bundle_files(project: Path) -> dict[str, Path]:
 
 def site_files(config, project: Path) -> list:
     """The MkDocs files of /admin/: page, configuration and copied bundle (the theme's admin/
-    folder gives campus-editor.js and campus-format.js)."""
+    folder gives campus-editor.js and campus-format.js). None without a repository to propose to."""
     from mkdocs.structure.files import File
 
+    if not (os.environ.get(REPO_ENV) or config.repo_url):
+        import logging
+        logging.getLogger("mkdocs.plugins.campus").info("Campus : pas de repo_url, pas d'éditeur /admin/")
+        return []
     try:
         files = [File.generated(config, f"{ADMIN}/index.html", content=index_html(config.site_name)),
                  File.generated(config, f"{ADMIN}/config.yml",

@@ -252,3 +252,13 @@ def test_a_campus_init_site_gets_the_editor_set_for_its_own_repository(tmp_path)
     assert served["backend"]["repo"] == "reseau-essai/campus"
     assert "Réseau d'essai" in (tmp_path / "site" / "admin" / "index.html").read_text(encoding="utf-8")
     assert "../admin/" in (tmp_path / "site" / "contribuer" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_without_a_repository_builds_without_the_editor(tmp_path):
+    project = copy_project(FIXTURES / "mini", tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "repo_url: ''\nedit_uri: ''\n", encoding="utf-8")
+    result = build_site(config, tmp_path / "site", {**BUILD_ENV, editor.REPO_ENV: ""})
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "admin" / "index.html").exists()
+    assert not (tmp_path / "site" / "admin" / "config.yml").exists()
