@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site site-properdocs test serve check install browser java lock npm
+.PHONY: site site-properdocs test serve check fmt install browser java lock npm
 
 # Only the files of requirements.lock, each checked against its sha256, then the project itself
 # without resolving anything (its build backend, setuptools, is in the lock too).
@@ -70,3 +70,7 @@ serve: install npm
 
 check: install
 	$(BIN)/campus check
+
+# Every catalogue file in the web editor's format (generator/fmt.py).
+fmt: install
+	$(BIN)/campus fmt

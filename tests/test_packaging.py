@@ -66,6 +66,7 @@ def installed(wheel, tmp_path_factory) -> dict:
     # Pagefind is a program from npm (a new site's `make npm` installs it into its node_modules/):
     # here the one this repository's lock installed, named as a network would name its own.
     env["PAGEFIND_BINARY_PATH"] = str(pagefind_binary())
+    env["CAMPUS_NODE_MODULES"] = str(ROOT / "node_modules")  # the /admin/ editor's bundle, likewise
     return {"python": python, "target": target, "env": env, "venv": venv}
 
 

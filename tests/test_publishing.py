@@ -385,8 +385,9 @@ def test_pre_commit_refuses_a_broken_record(editor_repo, tmp_path):
     assert f"catalogue/tools/micro-defis.yml:{line}:7: valeur « defi » non autorisée pour « kind »" \
         in refused.stdout + refused.stderr
     assert git(editor_repo, "rev-list", "--count", "HEAD").stdout.strip() == "1"
-    # Fixed, the same commit goes through.
-    record.write_text(text + "# Relu.\n", encoding="utf-8")
+    # Fixed, and put in the web editor's format (the campus-fmt hook), the same commit goes through.
+    record.write_text(text, encoding="utf-8")
+    assert subprocess.run([str(BIN / "campus"), "fmt", str(record)], capture_output=True).returncode == 0
     git(editor_repo, "add", "catalogue")
     accepted = subprocess.run(["git", "-c", "user.name=Campus", "-c", "user.email=campus@example.org",
                                "commit", "-m", "Mise à jour du micro-défi"], cwd=editor_repo, env=env,
@@ -394,11 +395,13 @@ def test_pre_commit_refuses_a_broken_record(editor_repo, tmp_path):
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     output = accepted.stdout + accepted.stderr
     assert "campus check (fiches du catalogue)" in output and "Passed" in output
+    assert "campus fmt --check (format de l'éditeur en ligne)" in output
 
 
 def test_published_hook_refuses_a_broken_record(tmp_path):
     """.pre-commit-hooks.yaml, for other repositories: its entry, run as pre-commit runs it."""
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+                if h["id"] == "campus-check")
     assert hook["language"] == "python"  # pre-commit installs this package, so `campus` is there
     pattern = re.compile(hook["files"])
     assert pattern.search("catalogue/tools/micro-defis.yml") and not pattern.search("content/index.md")

@@ -13,9 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
+from ..outputs import editor
 from ..outputs import networks as site_networks
 from ..outputs.render import GeneratedPage, SiteRenderer, page_title
 from ..speed.cache import CachedPage, PageCache
@@ -67,11 +69,28 @@ def add_pages(files, config, pages: list[GeneratedPage], reused: dict[str, Cache
         if file.abs_dest_path in written:
             file.is_modified = lambda: False  # mkdocs serve --dirty: its output is already there
     for src_uri in sorted(generated):
-        existing = files.get_file_from_path(src_uri)
-        if existing is not None:
-            files.remove(existing)
-        files.append(generated[src_uri])
+        _put(files, generated[src_uri])
     return generated
+
+
+def _put(files, file: File) -> None:
+    """`file` in the files, in place of one with the same path."""
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)
+
+
+def add_editor_files(files, config, project: Path) -> None:
+    """/admin/, the web editor (outputs/editor.py): its page, its configuration and the copied bundle;
+    a missing piece stops the build with its French message."""
+    try:
+        found = editor.admin_files(config.repo_url, config.site_url, config.site_name, project)
+    except editor.EditorError as exc:
+        raise PluginError(f"Campus : {exc}") from None
+    for uri, content in found.items():
+        _put(files, File.generated(config, uri, content=content) if isinstance(content, str)
+             else File.generated(config, uri, abs_src_path=str(content)))
 
 
 def add_data_files(files, config, exports: Exports, dirty: bool) -> dict[str, File]:

@@ -11,10 +11,12 @@ from pathlib import Path
 from ..catalogue import records as r
 from ..catalogue.files import loops, resolved
 from ..catalogue.errors import CatalogueError, format_problems, summary_line
+from ..catalogue.fmt import catalogue_comments, format_warnings
 from ..catalogue.pipeline import read_catalogue
 from ..outputs.render import SiteRenderer, write_pages, written_pages
 from ..outputs.schema import stale_schemas, write_schemas
 from ..catalogue.validate import validate_catalogue
+from . import fmt as fmt_command
 
 
 def _catalogue_root(path: Path) -> Path:
@@ -31,12 +33,16 @@ def _catalogue_root(path: Path) -> Path:
 
 def cmd_check(args) -> int:
     roots = sorted({_catalogue_root(Path(p)) for p in (args.paths or ["catalogue"])})
-    problems, counts = [], {}
+    problems, counts, warnings = [], {}, []
     for root in roots:
-        valid, found = validate_catalogue(root, Path.cwd() if Path.cwd() in root.parents else root.parent)
+        base = Path.cwd() if Path.cwd() in root.parents else root.parent
+        valid, found = validate_catalogue(root, base)
+        warnings += catalogue_comments(root, base)  # catalogue/fmt.py: the editor would drop them
         problems += found
         for item in valid.records:
             counts[item.type] = counts.get(item.type, 0) + 1
+    if warnings:
+        print(format_warnings(warnings, args.format), file=sys.stdout if args.format == "github" else sys.stderr)
     if problems:
         print(format_problems(problems, args.format))
         print(summary_line(problems), file=sys.stderr if args.format != "text" else sys.stdout)
@@ -191,6 +197,13 @@ def parser() -> argparse.ArgumentParser:
                         help="adresse publique du site, pour les liens des fiches (défaut : site_url de --config)")
     export.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs où lire site_url")
     export.set_defaults(func=cmd_export)
+
+    fmt = sub.add_parser("fmt", help="mettre les fichiers du catalogue au format de l'éditeur en ligne")
+    fmt.add_argument("paths", nargs="*", metavar="PATH", help="fichiers ou dossiers (défaut : catalogue)")
+    fmt.add_argument("--check", action="store_true", help="lister les fichiers à mettre en forme, sans écrire")
+    fmt.add_argument("--format", choices=["text", "github", "json"], default="text")
+    fmt.add_argument("--drop-comments", action="store_true", help="supprimer les commentaires (sinon : refusés)")
+    fmt.set_defaults(func=lambda args: fmt_command.run(args.paths, args.check, args.format, args.drop_comments))
     return p
 
 
