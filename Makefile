@@ -71,6 +71,6 @@ serve: install npm
 check: install
 	$(BIN)/campus check
 
-# Every catalogue file in the web editor's format (generator/fmt.py).
+# Every catalogue file in the web editor's format (generator/catalogue/fmt.py).
 fmt: install
 	$(BIN)/campus fmt

@@ -1,4 +1,4 @@
-"""The /admin/ editor's configuration (generator/editor.py), as the model and the built site give it.
+"""The /admin/ editor's configuration (generator/outputs/editor.py), as the model and the built site give it.
 
 The browser half (forms, saves, pull requests through decap-server) is test_editor_browser.py.
 """

@@ -1,6 +1,6 @@
-// The catalogue's YAML format for the web editor (Decap CMS): the emitter of generator/fmt.py,
+// The catalogue's YAML format for the web editor (Decap CMS): the emitter of generator/catalogue/fmt.py,
 // byte for byte, so saving a record changes only the lines whose values changed. The rules are
-// in generator/fmt.py's docstring; tests/test_fmt.py runs both emitters on the same data.
+// in generator/catalogue/fmt.py's docstring; tests/test_fmt.py runs both emitters on the same data.
 //
 // Plain ES module, no build step. It imports js-yaml (pinned in package.json, copied by the admin
 // build to admin/vendor/js-yaml.mjs) and, when window.CMS exists, registers one custom format per
@@ -10,7 +10,7 @@
 // entry must be an object. toFile drops the empty values of emptied widgets (null, "", [], {}).
 import { load, CORE_SCHEMA } from "./vendor/js-yaml.mjs";
 
-// generator/fmt.py shapes(): each model's fields in order, name:Model nested, name:date a date.
+// generator/catalogue/fmt.py shapes(): each model's fields in order, name:Model nested, name:date a date.
 export const MODELS = {"Activity": ["title", "frequency", "format", "duration", "description"], "Community": ["title", "summary", "description", "themes", "key_figures:Figure", "published:date", "updated:date", "sources", "organisation", "animator", "members:Figure", "founded", "scope", "location", "audience", "activities:Activity", "join", "contact:Contact", "url"], "Contact": ["url", "email"], "Figure": ["value", "qualifier", "label", "as_of:date", "source"], "Intervention": ["title", "summary", "description", "themes", "key_figures:Figure", "published:date", "updated:date", "sources", "date:date", "end_date:date", "period", "requested_by", "facilitated_by", "organisations", "format", "participants:Figure", "objectives", "methods", "tools", "outcomes", "location", "url"], "Organisation": ["id", "name", "acronym", "kind", "parent", "url"], "Session": ["start:date", "end:date", "place", "note"], "Source": ["id", "title", "publisher", "date:date", "updated:date", "url", "note"], "Theme": ["id", "title", "description"], "Tool": ["title", "summary", "description", "themes", "key_figures:Figure", "published:date", "updated:date", "sources", "kind", "collection", "publisher", "communities", "audience", "format", "url"], "Training": ["title", "summary", "description", "themes", "key_figures:Figure", "published:date", "updated:date", "sources", "format", "duration", "audience", "level", "organisation", "communities", "sessions:Session", "url", "cost"]};
 
 export const KINDS = {community: "Community", training: "Training", tool: "Tool", intervention: "Intervention",

@@ -5,7 +5,7 @@
 
 const FACETS = [
   ["type", "Type de ressource"],
-  ["reseau", "Réseau"],  // only on sites that include other networks (generator/networks.py)
+  ["reseau", "Réseau"],  // only on sites that include other networks (generator/outputs/networks.py)
   ["thematique", "Thématique"],
   ["format", "Format"],
   ["public", "Public"],
@@ -58,7 +58,7 @@ const STOP_WORDS = new Set(["a", "à", "au", "aux", "avec", "d", "dans", "de", "
   "le", "les", "ou", "par", "pour", "sur", "un", "une"]);
 
 // What is sent to Pagefind: the typographic apostrophe made straight (Pagefind splits words
-// on the straight one only; the index is built the same way, see generator/search.py),
+// on the straight one only; the index is built the same way, see generator/outputs/search_pages.py),
 // without stop words (unless there is nothing else), and without a
 // last word of one or two letters still being typed (Pagefind expands the last word as a
 // prefix, and a one-letter prefix matches most of the index), nor a lone stop word still being
@@ -344,7 +344,7 @@ function failed(error) {
 // --- wiring -------------------------------------------------------------------------------
 
 // A large site's index comes in parts (one Pagefind run each, to bound the indexing's memory;
-// generator/search.py), listed next to the first part, which loads Pagefind's script and
+// generator/outputs/search_parts.py), listed next to the first part, which loads Pagefind's script and
 // WebAssembly: each Pagefind instance merges the others, fetching only their index files.
 let partsList = null;
 
