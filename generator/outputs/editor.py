@@ -28,6 +28,7 @@ import yaml
 
 from ..catalogue import records as r
 from .schema import all_schemas, choice_labels
+from .resources import REPOSITORY_NODE_MODULES
 
 DECAP_VERSION = "3.16.3"
 ADMIN = "admin"
@@ -278,7 +279,7 @@ def _npm_folder(project: Path, package: str) -> Path:
     """The package in the site's node_modules/ (`make npm`), $CAMPUS_NODE_MODULES, or this repository's."""
     named = os.environ.get(NODE_MODULES_ENV)
     roots = [project / "node_modules", *([Path(named)] if named else []),
-             Path(__file__).resolve().parents[2] / "node_modules"]
+             REPOSITORY_NODE_MODULES]
     for root in roots:
         folder = root / package
         if (folder / "package.json").is_file():

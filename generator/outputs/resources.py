@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # generator/ (mkdocs_campus)
+# The npm tools `make npm` installs beside the source tree (an editable install; a site made by
+# `campus init` has its own node_modules/, looked up first by the callers).
+REPOSITORY_NODE_MODULES = PACKAGE_DIR.parent / "node_modules"
 
 
 def theme_dir() -> Path:

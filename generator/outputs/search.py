@@ -53,6 +53,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .resources import REPOSITORY_NODE_MODULES
 from ..catalogue import timings
 from .search_pages import MARKER, WrittenPages, normalise, normalised_bytes, part_inputs, read_text, sha256, site_pages
 from .search_parts import (PAGES_PER_PART, PARTS_MANIFEST, Memo, binary_sha256, cached_part, keep_part, part_count,
@@ -62,7 +63,7 @@ OUTPUT = "pagefind"
 PAGEFIND_VERSION = "1.6.0"
 BINARY_ENV = "PAGEFIND_BINARY_PATH"
 # Where `make npm` (npm ci) puts the binary: the platform package Pagefind's npm package depends on.
-_NPM_BINARIES = Path(__file__).resolve().parents[2] / "node_modules" / "@pagefind"
+_NPM_BINARIES = REPOSITORY_NODE_MODULES / "@pagefind"
 LANGUAGE = "fr"
 _NOT_OPTIONS = {BINARY_ENV}  # PAGEFIND_* variables that change no output
 
