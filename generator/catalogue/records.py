@@ -21,7 +21,7 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A web address, local or imported, before the WHATWG parser reads it (`_web_address`): http(s),
 # and none of the characters no real address carries raw, which would end an HTML attribute or a
 # log line (quotes, angle brackets, backslash, backtick, whitespace, control characters).
-URL_PATTERN = r"^https?://[^\s\"'<>\\`\x00-\x1f\x7f/?#][^\s\"'<>\\`\x00-\x1f\x7f]*$"
+URL_PATTERN = r"""^https?://[^\s"'<>\\`\x00-\x1f\x7f/?#][^\s"'<>\\`\x00-\x1f\x7f]*$"""
 EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, title="Identifiant",
@@ -38,13 +38,13 @@ def web_address_problem(value: str) -> str | None:
         found = re.search(r"[\s\"'<>\\`\x00-\x1f\x7f]", value)
         if found and value.lower().startswith(("http://", "https://")):
             return f"caractère interdit {describe_url_character(found.group())} en position {found.start() + 1}"
-        return "seules les adresses commençant par http:// ou https:// sont acceptées"
+        return "seules les adresses http:// et https:// sont acceptées"
     try:
         parsed = ada_url.URL(value)
     except ValueError:
-        return "adresse mal formée (hôte, port ou encodage invalide)"
+        return "adresse mal formée : hôte, port ou encodage invalide"
     if parsed.protocol not in ("http:", "https:") or not parsed.hostname:
-        return "seules les adresses commençant par http:// ou https:// sont acceptées"
+        return "seules les adresses http:// et https:// sont acceptées"
     return None
 
 
