@@ -351,3 +351,37 @@ def test_ids_types_and_references_never_forge_a_log_line(b_export_data, caplog, 
     for entry in caplog.records:
         message = entry.getMessage()
         assert "\n" not in message and "\r" not in message and not HIDDEN_CHARACTERS.search(message), repr(message)
+
+
+# --- one URL rule, local or imported ----------------------------------------------------------
+
+url_tail = st.text(st.sampled_from(list("abz09-._~:/?#[]@!$&'()*+,;=%\"<>\\`{}|^ \t\n\x00\x1b\x7fé€")), max_size=30)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(prefix=st.sampled_from(["https://", "http://", "HTTPS://", "javascript:", "ftp://", "//", ""]),
+       host=st.sampled_from(["x.example", "127.0.0.1", "[::1]", "exa mple.org", "", "x.example:99999", "%zz"]),
+       tail=url_tail)
+def test_an_accepted_address_is_one_a_browser_reads_whole(prefix, host, tail):
+    """Whatever the text, an address the rule accepts is absolute http(s) with a host for the
+    WHATWG parser, and holds nothing that could end an HTML attribute or a log line."""
+    import ada_url
+    from mkdocs_campus.catalogue import records as r
+    text = prefix + host + tail
+    if r.web_address_problem(text) is None:
+        assert not any(c in text for c in "\"'<>\\` \t\n\r\x00\x1b\x7f"), text
+        parsed = ada_url.URL(text)
+        assert parsed.protocol in ("http:", "https:") and parsed.hostname, text
+    else:
+        assert r.web_address_problem(text)  # a French reason, never an exception
+
+
+def test_a_local_address_breaking_the_rule_is_a_located_problem_with_a_hint(catalogue, capsys):
+    from conftest import check
+    record = catalogue / "tools/mallette.yml"
+    record.write_text(record.read_text(encoding="utf-8") + 'url: "https://x.example/\\"><script>alert(1)</script>"\n',
+                      encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert lines[0].startswith("catalogue/tools/mallette.yml:8:6: adresse web invalide « https://x.example/\"><script>")
+    assert lines[0].endswith("(caractère interdit guillemet « \" » en position 19)")
