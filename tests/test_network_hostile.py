@@ -385,3 +385,40 @@ def test_a_local_address_breaking_the_rule_is_a_located_problem_with_a_hint(cata
     assert code == 1
     assert lines[0].startswith("catalogue/tools/mallette.yml:8:6: adresse web invalide « https://x.example/\"><script>")
     assert lines[0].endswith("(caractère interdit guillemet « \" » en position 19)")
+
+
+BUILD_PEAK = """
+import resource, subprocess, sys
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(result.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write(result.stderr)
+"""
+
+
+def test_a_build_including_a_maximal_hostile_export_stays_within_memory(tmp_path):
+    """The same new campus built without, then with, a 20 MiB export of the costliest shape found
+    (short strings): the build's peak memory grows by less than 500 MB, and it still succeeds."""
+    from conftest import BUILD_ENV, MKDOCS
+    subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "init", "a", "Réseau A"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    site = tmp_path / "a"
+    (site / "node_modules").symlink_to(Path(__file__).resolve().parent.parent / "node_modules")
+    head = b'{"version": "1.0", "licence": {"title": "x", "url": "https://x.example/"}, "records": ['
+    count = min((network_fetch.DEFAULT_MAX_BYTES - 200 - len(head)) // 5, network_fetch.MAX_JSON_VALUES - 10)
+    (tmp_path / "hostile.json").write_bytes(head + b'"ab",' * count + b"0]}")
+    base = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    (site / "with.yml").write_text(base.replace('      primary_color: "#000091"\n', '      primary_color: "#000091"\n'
+                                                "      networks:\n        - name: Hostile\n"
+                                                "          url: ../hostile.json\n", 1), encoding="utf-8")
+    peaks = {}
+    for name in ("mkdocs.yml", "with.yml"):
+        result = subprocess.run([sys.executable, "-c", BUILD_PEAK, *MKDOCS, "build", "-f", str(site / name),
+                                 "-d", str(tmp_path / f"out-{name}")], capture_output=True, text=True, env=BUILD_ENV,
+                                cwd=site, timeout=300)
+        code, peak = result.stdout.split()
+        assert code == "0", result.stderr
+        peaks[name] = int(peak)
+    assert "réseau « Hostile » : aucune fiche de ce réseau n'est publiée" in result.stderr
+    grown = (peaks["with.yml"] - peaks["mkdocs.yml"]) // 1024
+    print(f"build peak: {peaks['mkdocs.yml'] // 1024} MiB without, +{grown} MiB with the hostile export")
+    assert grown < 500, grown

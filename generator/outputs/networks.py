@@ -37,7 +37,7 @@ from ..catalogue.model import Catalogue, build_catalogue
 from ..catalogue.errors import visible
 from ..catalogue.validate import Located, ValidCatalogue, slugify
 from .network_import import (DEFAULT_MAX_BYTES, DEFAULT_MAX_PROBLEMS, DEFAULT_MAX_RECORDS, DEFAULT_TIMEOUT,
-                             ExportError, Network, NetworkProblem, fetch, import_export, parse_export)
+                             ExportError, Network, fetch, import_export, parse_export)
 from .present import Presenter
 
 CACHE_DIR = ".campus-cache/reseaux"
@@ -145,26 +145,25 @@ def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache
         if not known:  # nothing better: the fresh export, as it is (not kept as the last good copy)
             fresh.status = "à jour"
             if cached_raw is not None:
-                fresh.problem("", "", f"copie en cache {shown_cache} inutilisable")
+                fresh.headline(f"copie en cache {shown_cache} inutilisable")
             return _checked(fresh)
 
     network = read_cached()
     if network is not None:
         dated = f" (données du {network.updated})" if network.updated else ""
         network.status = "copie en cache"
-        network.problems.insert(0, NetworkProblem(network.name, "", "", f"{reason} ; le site utilise la dernière "
-                                                  f"copie valide{dated}, gardée dans {shown_cache}"))
+        network.headline(f"{reason} ; le site utilise la dernière copie valide{dated}, gardée dans {shown_cache}")
         return _checked(network)
     network = Network(options.name, slug, options.url, bool(options.required), home=_home(options.url),
                       status="indisponible")
     unusable = " ; la copie en cache est inutilisable" if cached_raw is not None else " ; aucune copie en cache"
-    network.problem("", "", f"{reason}{unusable} : aucune fiche de ce réseau n'est publiée")
+    network.headline(f"{reason}{unusable} : aucune fiche de ce réseau n'est publiée")
     return network
 
 
 def _checked(network: Network) -> Network:
     if not network.records:
-        network.problem("", "", "aucune fiche de ce réseau n'est publiée")
+        network.headline("aucune fiche de ce réseau n'est publiée")
     return network
 
 
