@@ -422,3 +422,17 @@ def test_a_build_including_a_maximal_hostile_export_stays_within_memory(tmp_path
     grown = (peaks["with.yml"] - peaks["mkdocs.yml"]) // 1024
     print(f"build peak: {peaks['mkdocs.yml'] // 1024} MiB without, +{grown} MiB with the hostile export")
     assert grown < 500, grown
+
+
+def test_a_cached_copy_or_its_state_linked_to_a_device_is_not_read(tmp_path, b_export_data):
+    load(tmp_path, json.dumps(b_export_data).encode())
+    for name in ("reseau-h.state.json", "reseau-h.json"):
+        target = tmp_path / "cache" / name
+        target.unlink()
+        target.symlink_to("/dev/zero")
+        start = time.monotonic()
+        down = load(tmp_path, None)
+        assert time.monotonic() - start < 2
+    assert not down.records and "la copie en cache est inutilisable" in str(down.problems[0])
+    assert len(load(tmp_path, json.dumps(b_export_data).encode()).records) == len(b_export_data["records"])
+    assert not (tmp_path / "cache/reseau-h.json").is_symlink()  # replaced, not written through
