@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, vDuration, vText
 
 from ..catalogue import records as r
 from ..catalogue.clock import is_upcoming, session_end
@@ -65,9 +65,9 @@ def _event(entry: Entry, session, uid: str, stamp: dt.datetime, site_url: str) -
     event.add("dtstamp", stamp)
     event.add("dtstart", session.start)
     event.add("dtend", session_end(session.start, session.end) + dt.timedelta(days=1))
-    event.add("summary", _text(entry.title))
+    event.add("summary", vText(_text(entry.title)))
     if session.place:
-        event.add("location", _text(session.place))
+        event.add("location", vText(_text(session.place)))
     lines = [entry.record.summary, f"Dates : {session_dates(session.start, session.end)}"]
     if session.note:
         lines.append(f"Remarque : {session.note}")
@@ -77,7 +77,7 @@ def _event(entry: Entry, session, uid: str, stamp: dt.datetime, site_url: str) -
         lines.append(page)
     if entry.record.url:
         lines.append(f"Inscription : {entry.record.url}")
-    event.add("description", _text("\n".join(lines)))
+    event.add("description", vText(_text("\n".join(lines))))
     event.add("transp", "TRANSPARENT")  # all-day: does not make the agent busy
     return event
 
@@ -88,9 +88,10 @@ def _calendar(name: str, description: str, events: list[Event]) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", _text(name))  # RFC 7986
-    calendar.add("x-wr-calname", _text(name))  # what Outlook, Apple and Google read
-    calendar.add("description", _text(description))
+    # vText: escaped as text whatever type the library gives these names (it gives NAME none)
+    calendar.add("name", vText(_text(name)))  # RFC 7986
+    calendar.add("x-wr-calname", vText(_text(name)))  # what Outlook, Apple and Google read
+    calendar.add("description", vText(_text(description)))
     calendar.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(dt.timedelta(days=1)))
     for event in events:

@@ -64,10 +64,12 @@ class Dependencies:
         self.today = today or build_today()
         self.records = {e.id: _kept_digest(e, digests) if digests is not None else record_digest(e)
                         for e in catalogue.entries}
+        # What pages showing a record's page or card depend on: the record and its day state.
+        self.shown = dict(self.records)
         for e in catalogue.entries:
             state = day_state(e, self.today)
             if state is not None:
-                self.records[e.id] = _digest(self.records[e.id], state)
+                self.shown[e.id] = _digest(self.records[e.id], state)
         if digests is not None:
             for gone in digests.keys() - self.records.keys():
                 del digests[gone]
@@ -77,18 +79,21 @@ class Dependencies:
             [[k, v.model_dump_json()] for k, v in sorted(catalogue.sources.items())])
         self.intro = intro
         self.written = dict(sorted((written_pages or {}).items()))
-        self.whole = _digest(self.references, sorted(self.records.items()), intro, self.written)
+        self.whole = _digest(self.references, sorted(self.shown.items()), intro, self.written)
         self._pages = self._map()
 
-    def _ids(self, entries) -> list[list[str]]:
-        return [[e.id, self.records[e.id]] for e in entries]
+    def _ids(self, entries, shown: bool = True) -> list[list[str]]:
+        """Ids and digests of entries a page shows (`shown`: as cards or pages, with their day state;
+        else as links: title and dates)."""
+        digests = self.shown if shown else self.records
+        return [[e.id, digests[e.id]] for e in entries]
 
     def _map(self) -> dict[str, str]:
         cat = self.catalogue
         pages: dict[str, str] = {}
         for e in cat.entries:
             pages[f"{e.type_info.section}/{e.id}.md"] = _digest(
-                "record", self.records[e.id], self.references,
+                "record", self.shown[e.id], self.references,
                 [[name, self._ids(items)] for name, items in sorted(e.links.items())], self._ids(e.related))
         for info in r.RECORD_TYPES.values():
             pages[f"{info.section}/index.md"] = _digest("listing", info.name, self.references,
@@ -100,8 +105,8 @@ class Dependencies:
         type_counts = {info.name: len(cat.of_type(info.name)) for info in r.RECORD_TYPES.values()}
         pages["thematiques/index.md"] = _digest("themes", self.references, counts)
         pages["index.md"] = _digest("home", self.intro, self.references, counts, type_counts,
-                                    self._ids(cat.latest(HOME_LATEST)))
-        pages["nouveautes.md"] = _digest("news", self._ids(cat.latest(NEWS_LIMIT)))
+                                    self._ids(cat.latest(HOME_LATEST), shown=False))
+        pages["nouveautes.md"] = _digest("news", self._ids(cat.latest(NEWS_LIMIT), shown=False))
         pages["plan-du-site.md"] = _digest("site-map", self.written, self.references,
                                            [[e.id, e.type, e.title] for e in cat.entries])
         pages["agenda.md"] = _digest("agenda", self.today.isoformat(), self.references,
