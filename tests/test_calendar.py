@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import importlib.util
 import re
+import threading
 from functools import lru_cache
 
 import pytest
@@ -129,3 +130,31 @@ def test_the_calendar_feed_is_well_formed_at_scale(tmp_path):
     assert report["events"] == report["sessions"] > 0
     assert report["agenda_bytes"] > 0 and report["training_feeds"] > 0
     assert re.fullmatch(r"\d+\.\d{2}", f"{report['seconds']:.2f}")
+
+
+def test_mkdocs_serve_asks_a_rebuild_when_the_day_changes_in_paris():
+    from mkdocs_campus.adapter.serve_day import DayChange, seconds_to_next_day, watch_day
+    # 22:59:59.5 UTC in winter is 23:59:59.5 in Paris: the day changes in half a second (and one more).
+    assert seconds_to_next_day(dt.datetime(2025, 3, 14, 22, 59, 59, 500000, tzinfo=dt.timezone.utc)) == 1.5
+    assert seconds_to_next_day(dt.datetime(2025, 7, 1, 21, 59, 59, tzinfo=dt.timezone.utc)) == 2  # summer: UTC+2
+
+    class Server:  # what MkDocs 1.6's LiveReloadServer's file watcher sets to ask for a rebuild
+        def __init__(self):
+            self._rebuild_cond = threading.Condition()
+            self._want_rebuild = False
+
+    server = Server()
+    day = DayChange(server, now=lambda: dt.datetime(2025, 3, 14, 22, 59, 59, 800000, tzinfo=dt.timezone.utc)).start()
+    try:
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=10)
+    finally:
+        day.stop()
+    with pytest.MonkeyPatch.context() as patch:  # SOURCE_DATE_EPOCH fixes the day: no timer
+        patch.setenv("SOURCE_DATE_EPOCH", "1741995000")
+        assert watch_day(Server()) is None
+        patch.delenv("SOURCE_DATE_EPOCH")
+        assert watch_day(object()) is None  # a server that cannot be asked
+        started = watch_day(Server())
+        assert started is not None
+        started.stop()
