@@ -351,3 +351,88 @@ def test_ids_types_and_references_never_forge_a_log_line(b_export_data, caplog, 
     for entry in caplog.records:
         message = entry.getMessage()
         assert "\n" not in message and "\r" not in message and not HIDDEN_CHARACTERS.search(message), repr(message)
+
+
+# --- one URL rule, local or imported ----------------------------------------------------------
+
+url_tail = st.text(st.sampled_from(list("abz09-._~:/?#[]@!$&'()*+,;=%\"<>\\`{}|^ \t\n\x00\x1b\x7fé€")), max_size=30)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(prefix=st.sampled_from(["https://", "http://", "HTTPS://", "javascript:", "ftp://", "//", ""]),
+       host=st.sampled_from(["x.example", "127.0.0.1", "[::1]", "exa mple.org", "", "x.example:99999", "%zz"]),
+       tail=url_tail)
+def test_an_accepted_address_is_one_a_browser_reads_whole(prefix, host, tail):
+    """Whatever the text, an address the rule accepts is absolute http(s) with a host for the
+    WHATWG parser, and holds nothing that could end an HTML attribute or a log line."""
+    import ada_url
+    from mkdocs_campus.catalogue import records as r
+    text = prefix + host + tail
+    if r.web_address_problem(text) is None:
+        assert not any(c in text for c in "\"'<>\\` \t\n\r\x00\x1b\x7f"), text
+        parsed = ada_url.URL(text)
+        assert parsed.protocol in ("http:", "https:") and parsed.hostname, text
+    else:
+        assert r.web_address_problem(text)  # a French reason, never an exception
+
+
+def test_a_local_address_breaking_the_rule_is_a_located_problem_with_a_hint(catalogue, capsys):
+    from conftest import check
+    record = catalogue / "tools/mallette.yml"
+    record.write_text(record.read_text(encoding="utf-8") + 'url: "https://x.example/\\"><script>alert(1)</script>"\n',
+                      encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    assert code == 1
+    assert lines[0].startswith("catalogue/tools/mallette.yml:8:6: adresse web invalide « https://x.example/\"><script>")
+    assert lines[0].endswith("(caractère interdit guillemet « \" » en position 19)")
+
+
+BUILD_PEAK = """
+import resource, subprocess, sys
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(result.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write(result.stderr)
+"""
+
+
+def test_a_build_including_a_maximal_hostile_export_stays_within_memory(tmp_path):
+    """The same new campus built without, then with, a 20 MiB export of the costliest shape found
+    (short strings): the build's peak memory grows by less than 500 MB, and it still succeeds."""
+    from conftest import BUILD_ENV, MKDOCS
+    subprocess.run([sys.executable, "-m", "mkdocs_campus.commands.cli", "init", "a", "Réseau A"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    site = tmp_path / "a"
+    (site / "node_modules").symlink_to(Path(__file__).resolve().parent.parent / "node_modules")
+    head = b'{"version": "1.0", "licence": {"title": "x", "url": "https://x.example/"}, "records": ['
+    count = min((network_fetch.DEFAULT_MAX_BYTES - 200 - len(head)) // 5, network_fetch.MAX_JSON_VALUES - 10)
+    (tmp_path / "hostile.json").write_bytes(head + b'"ab",' * count + b"0]}")
+    base = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    (site / "with.yml").write_text(base.replace('      primary_color: "#000091"\n', '      primary_color: "#000091"\n'
+                                                "      networks:\n        - name: Hostile\n"
+                                                "          url: ../hostile.json\n", 1), encoding="utf-8")
+    peaks = {}
+    for name in ("mkdocs.yml", "with.yml"):
+        result = subprocess.run([sys.executable, "-c", BUILD_PEAK, *MKDOCS, "build", "-f", str(site / name),
+                                 "-d", str(tmp_path / f"out-{name}")], capture_output=True, text=True, env=BUILD_ENV,
+                                cwd=site, timeout=300)
+        code, peak = result.stdout.split()
+        assert code == "0", result.stderr
+        peaks[name] = int(peak)
+    assert "réseau « Hostile » : aucune fiche de ce réseau n'est publiée" in result.stderr
+    grown = (peaks["with.yml"] - peaks["mkdocs.yml"]) // 1024
+    print(f"build peak: {peaks['mkdocs.yml'] // 1024} MiB without, +{grown} MiB with the hostile export")
+    assert grown < 500, grown
+
+
+def test_a_cached_copy_or_its_state_linked_to_a_device_is_not_read(tmp_path, b_export_data):
+    load(tmp_path, json.dumps(b_export_data).encode())
+    for name in ("reseau-h.state.json", "reseau-h.json"):
+        target = tmp_path / "cache" / name
+        target.unlink()
+        target.symlink_to("/dev/zero")
+        start = time.monotonic()
+        down = load(tmp_path, None)
+        assert time.monotonic() - start < 2
+    assert not down.records and "la copie en cache est inutilisable" in str(down.problems[0])
+    assert len(load(tmp_path, json.dumps(b_export_data).encode()).records) == len(b_export_data["records"])
+    assert not (tmp_path / "cache/reseau-h.json").is_symlink()  # replaced, not written through

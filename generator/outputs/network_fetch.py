@@ -202,7 +202,7 @@ def _protocol_error(exc: Exception) -> str:
 
 # --- local paths ------------------------------------------------------------------------------
 
-def _read_local(path: Path, max_bytes: int) -> bytes:
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
     """A regular file's bytes, at most max_bytes; a device, pipe or socket is refused without
     being read (opened non-blocking, then checked on the open descriptor)."""
     try:
@@ -235,7 +235,7 @@ def fetch(url: str, project: Path, timeout: float = DEFAULT_TIMEOUT, max_bytes: 
     if scheme and len(scheme) > 1:
         raise ExportError(f"adresse {quote(url, 100)} refusée : seules les adresses http(s) et les chemins "
                           f"locaux sont acceptés")
-    return _read_local(project / url, max_bytes)
+    return read_regular_file(project / url, max_bytes)
 
 
 # --- JSON within bounds -----------------------------------------------------------------------

@@ -75,6 +75,10 @@ class Network:
         else:
             self.more_problems += 1
 
+    def headline(self, message: str) -> None:
+        """A problem about the whole network, first and always reported, whatever the cap."""
+        self.problems.insert(0, NetworkProblem(self.name, "", "", message))
+
     def problem_count(self) -> int:
         return len(self.problems) + self.more_problems
 

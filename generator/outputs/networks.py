@@ -36,8 +36,9 @@ from ..catalogue.mkdocs_config import config_chain
 from ..catalogue.model import Catalogue, build_catalogue
 from ..catalogue.errors import visible
 from ..catalogue.validate import Located, ValidCatalogue, slugify
+from .network_fetch import read_regular_file
 from .network_import import (DEFAULT_MAX_BYTES, DEFAULT_MAX_PROBLEMS, DEFAULT_MAX_RECORDS, DEFAULT_TIMEOUT,
-                             ExportError, Network, NetworkProblem, fetch, import_export, parse_export)
+                             ExportError, Network, fetch, import_export, parse_export)
 from .present import Presenter
 
 CACHE_DIR = ".campus-cache/reseaux"
@@ -77,8 +78,8 @@ def _cached_count(cache: Path, raw: bytes, state: Path, read) -> int | None:
     bytes (sha256), else by importing the copy (`read`); None when the copy is unusable."""
     digest = hashlib.sha256(raw).hexdigest()
     try:
-        known = json.loads(state.read_bytes()[:4096]) if state.is_file() else None
-    except (OSError, ValueError, RecursionError):
+        known = json.loads(read_regular_file(state, 4096)) if os.path.lexists(state) else None
+    except (ExportError, ValueError, RecursionError):
         known = None
     if isinstance(known, dict) and known.get("sha256") == digest and type(known.get("records")) is int:
         return known["records"]
@@ -116,15 +117,15 @@ def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache
         reason = str(exc)
 
     cached_raw, cached = None, None
-    try:
-        if cache.is_file():
-            cached_raw = cache.read_bytes()[:max_bytes + 1]
-    except OSError:
-        cached_raw = None
+    if os.path.lexists(cache):  # read as a fresh export is: a regular file, within the size limit
+        try:
+            cached_raw = read_regular_file(cache, max_bytes)
+        except ExportError:
+            cached_raw = b""
 
     def read_cached() -> Network | None:
         nonlocal cached
-        if cached is None and cached_raw is not None and len(cached_raw) <= max_bytes:
+        if cached is None and cached_raw:
             try:
                 cached = _imported(options, slug, cached_raw, local_themes, limits)
             except ExportError:
@@ -133,7 +134,7 @@ def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache
 
     if fresh is not None:
         count = len(fresh.records)
-        known = _cached_count(cache, cached_raw, state, read_cached) if cached_raw is not None else None
+        known = _cached_count(cache, cached_raw, state, read_cached) if cached_raw else None
         if count > 0 and (not known or 2 * count >= known):
             fresh.status = "à jour"
             _keep(cache, state, fresh_raw, count)
@@ -145,26 +146,25 @@ def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache
         if not known:  # nothing better: the fresh export, as it is (not kept as the last good copy)
             fresh.status = "à jour"
             if cached_raw is not None:
-                fresh.problem("", "", f"copie en cache {shown_cache} inutilisable")
+                fresh.headline(f"copie en cache {shown_cache} inutilisable")
             return _checked(fresh)
 
     network = read_cached()
     if network is not None:
         dated = f" (données du {network.updated})" if network.updated else ""
         network.status = "copie en cache"
-        network.problems.insert(0, NetworkProblem(network.name, "", "", f"{reason} ; le site utilise la dernière "
-                                                  f"copie valide{dated}, gardée dans {shown_cache}"))
+        network.headline(f"{reason} ; le site utilise la dernière copie valide{dated}, gardée dans {shown_cache}")
         return _checked(network)
     network = Network(options.name, slug, options.url, bool(options.required), home=_home(options.url),
                       status="indisponible")
     unusable = " ; la copie en cache est inutilisable" if cached_raw is not None else " ; aucune copie en cache"
-    network.problem("", "", f"{reason}{unusable} : aucune fiche de ce réseau n'est publiée")
+    network.headline(f"{reason}{unusable} : aucune fiche de ce réseau n'est publiée")
     return network
 
 
 def _checked(network: Network) -> Network:
     if not network.records:
-        network.problem("", "", "aucune fiche de ce réseau n'est publiée")
+        network.headline("aucune fiche de ce réseau n'est publiée")
     return network
 
 
