@@ -32,6 +32,17 @@ from mkdocs_campus.outputs import calendar  # noqa: E402
 TODAY = dt.date(2025, 1, 1)
 
 
+def _valid(raw: bytes) -> Calendar:
+    """The feed read back, checked against what icalendar checks (required properties, one
+    component at least, values that parse)."""
+    calendar = Calendar.from_ical(raw)
+    calendar.validate()
+    for component in calendar.walk():
+        if component.errors or any(name not in component for name in component.required):
+            raise ValueError(f"{component.name}: {component.errors}")
+    return calendar
+
+
 def measure(n: int, workdir: Path, seed: int = 0) -> dict:
     """Figures of the feeds of an N-record synthetic catalogue generated under `workdir`."""
     project = Path(workdir) / f"calendar-{n}"
@@ -42,10 +53,10 @@ def measure(n: int, workdir: Path, seed: int = 0) -> dict:
     seconds = time.perf_counter() - started
     agenda = files.pop(calendar.AGENDA_FEED)
     started = time.perf_counter()
-    events = Calendar.from_ical(agenda).walk("VEVENT")  # raises on a malformed feed
+    events = _valid(agenda).walk("VEVENT")  # raises on a malformed feed
     parse_seconds = time.perf_counter() - started
     for raw in files.values():
-        Calendar.from_ical(raw)
+        _valid(raw)
     return {"records": len(catalogue.entries), "sessions": sum(len(e.record.sessions) for e in catalogue.of_type("training")),
             "events": len(events), "agenda_bytes": len(agenda), "training_feeds": len(files),
             "training_feeds_bytes": sum(len(raw) for raw in files.values()),

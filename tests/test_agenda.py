@@ -9,9 +9,9 @@ import gzip
 from pathlib import Path
 
 import pytest
-from icalendar import Calendar
 
 from conftest import BUILD_ENV, FIXTURES, build_site, copy_project, parse
+from test_calendar import assert_valid
 
 TRAINING = "devenez-facilitateur"  # the mini fixture's session: 12 to 14 March 2025, in Paris
 
@@ -109,8 +109,7 @@ def test_two_builds_on_the_same_day_are_byte_identical(sites):
 
 
 def _events(path: Path) -> list:
-    calendar = Calendar.from_ical(path.read_bytes())
-    return calendar.walk("VEVENT")
+    return assert_valid(path.read_bytes()).walk("VEVENT")
 
 
 def test_calendar_feeds_round_trip_the_sessions(sites):

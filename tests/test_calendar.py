@@ -50,6 +50,22 @@ PIECES = ["a", "é", " ", ",", ";", ":", "\\", "\\n", "\\,", "\n", "\r", "\r\n",
 hostile = st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join)
 
 
+def assert_valid(raw: bytes) -> Calendar:
+    """The rules of RFC 5545 the icalendar library checks: the calendar's required properties and
+    one component at least (Calendar.validate), each component's required properties, the ones it
+    may have once (singletons) or not together (exclusive), and values that parse (errors)."""
+    calendar = Calendar.from_ical(raw)
+    calendar.validate()
+    for component in calendar.walk():
+        assert component.errors == [], component.errors
+        for name in component.required:
+            assert name in component, (component.name, name)
+        for name in component.singletons:  # a property given twice is kept as a list
+            assert not isinstance(component.get(name), list), (component.name, name)
+        assert sum(name in component for name in component.exclusive) <= 1
+    return calendar
+
+
 def _expected(text: str) -> str:
     return safe_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
@@ -75,7 +91,7 @@ def test_hostile_session_text_cannot_break_or_inject_events(title, places, note,
     unfolded = raw.replace(b"\r\n ", b"").decode("utf-8").split("\r\n")
     assert [line for line in unfolded if line.startswith(("BEGIN:", "END:"))] == (
         ["BEGIN:VCALENDAR"] + ["BEGIN:VEVENT", "END:VEVENT"] * len(sessions) + ["END:VCALENDAR"])
-    events = Calendar.from_ical(raw).walk("VEVENT")
+    events = assert_valid(raw).walk("VEVENT")
     assert len(events) == len(sessions)
     assert len({str(e["uid"]) for e in events}) == len(events)
     assert sorted((e.decoded("dtstart"), e.decoded("dtend"), str(e.get("location", ""))) for e in events) == sorted(
@@ -94,12 +110,20 @@ def test_the_agenda_keeps_a_year_of_passed_sessions_and_those_to_come(catalogue)
                     "  - start: 2024-06-01\n    end: 2024-06-02\n" + text[end:], encoding="utf-8")
     model = read_catalogue(catalogue)
     entry = next(e for e in model.entries if e.id == "devenez-facilitateur")
-    agenda = Calendar.from_ical(calendar.agenda_feed(model, dt.date(2025, 3, 1), "", "Campus"))
+    agenda = assert_valid(calendar.agenda_feed(model, dt.date(2025, 3, 1), "", "Campus"))
     assert [e.decoded("dtstart") for e in agenda.walk("VEVENT")] == [dt.date(2024, 6, 1), dt.date(2025, 9, 1)]
-    own = Calendar.from_ical(calendar.training_feed(entry, dt.date(2025, 3, 1), "", "Campus"))
+    own = assert_valid(calendar.training_feed(entry, dt.date(2025, 3, 1), "", "Campus"))
     assert [e.decoded("dtstart") for e in own.walk("VEVENT")] == [
         dt.date(2023, 1, 10), dt.date(2024, 6, 1), dt.date(2025, 9, 1)]
     assert "url" not in agenda.walk("VEVENT")[0]  # no site address: no URL to give
+
+
+def test_an_agenda_without_sessions_is_still_a_valid_calendar(catalogue):
+    path = catalogue / "trainings" / "devenez-facilitateur.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("sessions:")] + text[text.index("themes:"):], encoding="utf-8")
+    agenda = assert_valid(calendar.agenda_feed(read_catalogue(catalogue), dt.date(2025, 3, 1), "", "Campus"))
+    assert agenda.walk("VEVENT") == [] and [tz["tzid"] for tz in agenda.walk("VTIMEZONE")] == ["Europe/Paris"]
 
 
 def test_a_change_of_day_changes_exactly_the_pages_that_show_a_moved_session(mini):
