@@ -182,3 +182,22 @@ def test_mkdocs_serve_asks_a_rebuild_when_the_day_changes_in_paris():
         started = watch_day(Server())
         assert started is not None
         started.stop()
+
+
+def test_the_agenda_page_lists_sessions_by_month_and_recent_and_coming_interventions(catalogue):
+    anssi = catalogue / "interventions" / "seminaire-anssi.yml"
+    anssi.write_text(anssi.read_text(encoding="utf-8") + "date: 2025-02-10\n", encoding="utf-8")
+    codev = catalogue / "interventions" / "groupes-codev.yml"
+    codev.write_text(codev.read_text(encoding="utf-8") + "date: 2025-04-02\nend_date: 2025-04-03\nlocation: Lyon\n",
+                     encoding="utf-8")
+    page = calendar.agenda_page(read_catalogue(catalogue), dt.date(2025, 3, 1))
+    assert [(m["label"], [s["title"] for s in m["sessions"]]) for m in page["months"]] == [
+        ("Mars 2025", ["Devenez facilitateur"])]
+    assert page["months"][0]["sessions"][0]["url"] == "../formations/devenez-facilitateur/"
+    assert [(i["title"], i["dates"], i["place"]) for i in page["interventions"]["upcoming"]] == [
+        ("Programme de co-développement des directeurs de projet", "du 2 avril 2025 au 3 avril 2025", "Lyon")]
+    assert [i["dates"] for i in page["interventions"]["recent"]] == ["10 février 2025"]
+    later = calendar.agenda_page(read_catalogue(catalogue), dt.date(2026, 3, 1))  # more than a year after
+    assert later["months"] == [] and later["interventions"] == {"upcoming": [], "recent": [
+        {"title": "Programme de co-développement des directeurs de projet", "url": "../interventions/groupes-codev/",
+         "place": "Lyon", "dates": "du 2 avril 2025 au 3 avril 2025", "start_iso": "2025-04-02"}]}
