@@ -162,7 +162,7 @@ def agenda_page(catalogue: Catalogue, today: dt.date) -> dict:
     for start, _id, row in rows:
         label = french_month(start)
         if not months or months[-1]["label"] != label:
-            months.append({"label": label, "id": start.strftime("mois-%Y-%m"), "sessions": []})
+            months.append({"label": label, "sessions": []})
         months[-1]["sessions"].append(row)
     since = today - dt.timedelta(days=AGENDA_PAST_DAYS)
     interventions = {"upcoming": [], "recent": []}
