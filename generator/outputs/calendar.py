@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vDuration, vText
+from icalendar import Calendar, Event, Timezone, vDuration, vText
 
 from ..catalogue import records as r
-from ..catalogue.clock import is_upcoming, session_end
+from ..catalogue.clock import TIMEZONE, is_upcoming, session_end
 from ..catalogue.model import Catalogue, Entry
 from .dates import CALENDAR_FILE, french_month, session_dates, session_row, split_sessions
 from .exports import absolute_url
@@ -82,7 +82,7 @@ def _event(entry: Entry, session, uid: str, stamp: dt.datetime, site_url: str) -
     return event
 
 
-def _calendar(name: str, description: str, events: list[Event]) -> bytes:
+def _calendar(name: str, description: str, events: list[Event], today: dt.date) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -96,6 +96,9 @@ def _calendar(name: str, description: str, events: list[Event]) -> bytes:
     calendar.add("x-published-ttl", vDuration(dt.timedelta(days=1)))
     for event in events:
         calendar.add_component(event)
+    if not events:  # RFC 5545 wants one component at least: the time zone of the sessions' days, this year
+        calendar.add_component(Timezone.from_tzid(TIMEZONE.key, first_date=dt.date(today.year, 1, 1),
+                                                  last_date=dt.date(today.year, 12, 31)))
     return calendar.to_ical()
 
 
@@ -113,7 +116,7 @@ def training_feed(entry: Entry, today: dt.date, site_url: str, site_name: str) -
     sessions = entry.record.sessions
     order = sorted(range(len(sessions)), key=lambda i: uids[i])
     events = [_event(entry, sessions[i], uids[i], _stamp(today), site_url) for i in order]
-    return _calendar(f"{entry.title} — {site_name}", f"Les sessions de la formation « {entry.title} ».", events)
+    return _calendar(f"{entry.title} — {site_name}", f"Les sessions de la formation « {entry.title} ».", events, today)
 
 
 def agenda_feed(catalogue: Catalogue, today: dt.date, site_url: str, site_name: str) -> bytes:
@@ -127,7 +130,7 @@ def agenda_feed(catalogue: Catalogue, today: dt.date, site_url: str, site_name: 
             if is_upcoming(session.start, session.end, since):
                 events.append((session.start, uids[i], _event(entry, session, uids[i], stamp, site_url)))
     events.sort(key=lambda item: item[:2])
-    return _calendar(f"Agenda — {site_name}", "Les sessions des formations du campus.", [e for *_, e in events])
+    return _calendar(f"Agenda — {site_name}", "Les sessions des formations du campus.", [e for *_, e in events], today)
 
 
 def calendar_files(catalogue: Catalogue, today: dt.date, site_url: str, site_name: str) -> dict[str, bytes]:
