@@ -50,6 +50,7 @@ OTHER_PAGES = {key: path for template, key, path in [
     ("donnees.md.jinja", "donnees", "donnees/"),
     ("fields.md.jinja", "champs-des-fiches", "champs-des-fiches/"),
     ("nouveautes.md.jinja", "nouveautes", "nouveautes/"),
+    ("agenda.md.jinja", "agenda", "agenda/"),
 ] if (TEMPLATES / template).exists()}
 WRITTEN_PAGES = {f"page-{p.stem}": f"{p.stem}/" for p in sorted((ROOT / "content").glob("*.md"))
                  if p.name != "index.md"}
@@ -63,7 +64,7 @@ AUDITED_BY_TEMPLATE = {
     "home.md.jinja": "accueil", "listing.md.jinja": "liste-formations", "theme.md.jinja": "thematique",
     "themes.md.jinja": "thematiques", "site-map.md.jinja": "plan-du-site", "search.md.jinja": "recherche-resultats",
     "donnees.md.jinja": "donnees", "fields.md.jinja": "champs-des-fiches", "nouveautes.md.jinja": "nouveautes",
-    **{f"{info.name}.md.jinja": f"fiche-{info.name}" for info in RECORD_TYPES.values()},
+    "agenda.md.jinja": "agenda", **{f"{info.name}.md.jinja": f"fiche-{info.name}" for info in RECORD_TYPES.values()},
 }
 SEARCH_STATUS = "#campus-search-status"
 

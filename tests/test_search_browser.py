@@ -254,6 +254,16 @@ def test_filters_alone_browse_the_catalogue(tab, mini):
     assert {r["type"] for r in results(tab)} == {"Outil"}
 
 
+def test_session_facet_and_the_next_session_in_results(tab, mini):
+    """The mini site is built on 10 December 2024 (conftest): its training's session of March 2025 is to come."""
+    tab.goto(mini.url("recherche/?session=Session+%C3%A0+venir"))
+    wait_for_status(tab, "Session à venir")
+    assert [r["title"] for r in results(tab)] == ["Devenez facilitateur"]
+    session = tab.locator("#campus-results .campus-result__session").inner_text()
+    assert session == "Prochaine session : du 12 mars 2025 au 14 mars 2025 (Paris)"
+    assert facet_box(tab, "session", "Session à venir").is_checked()
+
+
 def test_empty_result_says_so_and_helps(tab, mini):
     tab.goto(mini.url("recherche/?type=Formation"))
     wait_for_status(tab, "Formation")

@@ -49,6 +49,7 @@ def test_listing_shows_summary_and_key_facts(mini_site):
     card = listing.find("a", string="Devenez facilitateur").find_parent("li")
     assert "La DITP forme des agents publics à la facilitation." in card.get_text()
     assert [li.get_text() for li in card.select(".campus-card__facts li")] == [
+        "Prochaine session : du 12 mars 2025 au 14 mars 2025 (Paris)",
         "Hybride", "3 jours", "Formation qualifiante", "Direction interministérielle de la transformation publique (DITP)"]
     assert listing.select_one(".campus-count").get_text() == "2 formations"
 

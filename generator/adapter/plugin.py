@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import branding, logs, material_markup, options, pages, passthrough, serve_watch
+from . import branding, logs, material_markup, options, pages, passthrough, serve_day, serve_watch
 from ..outputs import networks
 from ..speed import incremental
 from ..catalogue import timings
@@ -42,6 +42,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         self.catalogue = None  # under mkdocs serve: the last valid catalogue
         self.session: ServeSession | None = None  # under mkdocs serve: what rebuilds keep
         self.cache = None  # the page cache, if any
+        self.day: serve_day.DayChange | None = None  # under mkdocs serve: the rebuild at the change of day
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds (MkDocs ≥ 1.4).
@@ -229,6 +230,8 @@ class CampusPlugin(BasePlugin[CampusConfig]):
         timings.write_if_requested()  # CAMPUS_TIMINGS=path: seconds per stage, for bench/run.py
         if self.session is not None:  # stops a running indexer, removes the session's cache folder
             self.session.shutdown()
+        if self.day is not None:
+            self.day.stop()
 
     def on_serve(self, server, config, builder):
         # The operating system's notifications rather than MkDocs' polling when possible
@@ -237,4 +240,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                 server, also=[str(self.catalogue_dir)]):
             log.info("Campus : modifications suivies par scrutation (toutes les 0,5 s)")
         server.watch(str(self.catalogue_dir))
+        if self.day is not None:
+            self.day.stop()
+        self.day = serve_day.watch_day(server)  # a rebuild when the day changes (sessions that ended)
         return server

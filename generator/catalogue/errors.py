@@ -108,8 +108,10 @@ def summary_line(problems: list[Problem]) -> str:
             f"{'s' if files > 1 else ''}")
 
 
-def format_problems(problems: list[Problem], fmt: str = "text") -> str:
-    """Render problems as text lines, GitHub workflow annotations or JSON."""
+def format_problems(problems: list[Problem], fmt: str = "text", *, title: str = "campus check",
+                    level: str = "error") -> str:
+    """Render problems as text lines, GitHub workflow annotations (`level`: error or warning,
+    titled `title`) or JSON."""
     if fmt == "json":
         return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
     if fmt == "github":
@@ -119,6 +121,6 @@ def format_problems(problems: list[Problem], fmt: str = "text") -> str:
         def prop(s: str) -> str:
             return esc(s).replace(":", "%3A").replace(",", "%2C")
         return "\n".join(
-            f"::error file={prop(p.path)},line={p.line},col={p.column},title=campus check::"
+            f"::{level} file={prop(p.path)},line={p.line},col={p.column},title={prop(title)}::"
             f"{esc(p.message + (f' ({p.hint})' if p.hint else ''))}" for p in problems)
     return "\n".join(str(p) for p in problems)

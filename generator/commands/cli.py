@@ -1,4 +1,4 @@
-"""The `campus` command: what MkDocs lacks (init, check, new, pages, schema, export)."""
+"""The `campus` command: what MkDocs lacks (init, check, new, pages, schema, export, review)."""
 
 from __future__ import annotations
 
@@ -123,6 +123,11 @@ def cmd_links(args) -> int:
     return 1 if report.broken else 0
 
 
+def cmd_review(args) -> int:
+    from .review import run
+    return run(args.paths, args.months, args.external, args.format, args.timeout)
+
+
 def cmd_init(args) -> int:
     from .init import InitError, init_site
     target = Path(args.dir)
@@ -183,6 +188,16 @@ def parser() -> argparse.ArgumentParser:
                        help="adresse publique du site (défaut : lien canonique de la page d'accueil)")
     links.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
     links.set_defaults(func=cmd_links)
+
+    review = sub.add_parser("review", help="lister les fiches à revoir : anciennes, sessions passées, adresses mortes")
+    review.add_argument("paths", nargs="*", metavar="PATH", help="dossier du catalogue (défaut : catalogue)")
+    review.add_argument("--months", type=int, default=12,
+                        help="une fiche non mise à jour depuis plus de ce nombre de mois est à revoir (défaut : 12)")
+    review.add_argument("--external", action="store_true",
+                        help="vérifier aussi que les adresses web des fiches répondent (demande le réseau)")
+    review.add_argument("--format", choices=["text", "github", "json"], default="text")
+    review.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
+    review.set_defaults(func=cmd_review)
 
     init = sub.add_parser("init", help="créer le site d'un nouveau réseau, prêt à remplir")
     init.add_argument("dir", metavar="DIR", help="dossier à créer (absent ou vide)")

@@ -222,12 +222,20 @@ def _status(url: str, timeout: float) -> str | None:
     return "injoignable"
 
 
+def unreachable(urls, timeout: float) -> dict[str, str]:
+    """The addresses among `urls` that do not answer, each with the reason (as `campus links
+    --external` says it); `campus review --external` asks the same question of the records."""
+    urls = list(dict.fromkeys(urls))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = dict(zip(urls, pool.map(lambda u: _status(u, timeout), urls)))
+    return {url: reason for url, reason in results.items() if reason}
+
+
 def _check_external(outside: dict[str, list[Link]], timeout: float) -> list[Broken]:
     broken = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        results = dict(zip(outside, pool.map(lambda u: _status(u, timeout), outside)))
+    results = unreachable(outside, timeout)
     for url, links in outside.items():
-        if results[url]:
+        if url in results:
             # One line per address, at its first use: a broken footer link is one problem, not one per page.
             first, others = min(links), len({link.page for link in links}) - 1
             reason = results[url] + (f" ; aussi dans {others} autre{'s' if others > 1 else ''} page"

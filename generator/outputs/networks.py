@@ -227,8 +227,9 @@ class NetworkPresenter(Presenter):
     """The presenter, plus each record's network: a « réseau » facet on every record, and on
     imported ones their network, licence and original page."""
 
-    def __init__(self, catalogue: Catalogue, networks: list[Network], local_name: str, edit_base: str = ""):
-        super().__init__(catalogue, edit_base=edit_base)
+    def __init__(self, catalogue: Catalogue, networks: list[Network], local_name: str, edit_base: str = "",
+                 today=None):
+        super().__init__(catalogue, edit_base=edit_base, today=today)
         self.local_name = local_name
         self.network_of = {located.id: network for network in networks for located in network.records}
 
@@ -237,6 +238,12 @@ class NetworkPresenter(Presenter):
         network = self.network_of.get(entry.id)
         values[NETWORK_FACET] = [network.name if network else self.local_name]
         return dict(sorted(values.items()))
+
+    def record_page(self, entry) -> dict:
+        page = super().record_page(entry)
+        if entry.id in self.network_of:  # its sessions' calendar is published by its own network
+            page["calendar_url"] = ""
+        return page
 
     def key_facts(self, entry) -> list[str]:
         network = self.network_of.get(entry.id)
@@ -266,9 +273,9 @@ def site_pages(renderer, networks: list[Network], local_name: str, intro: str, w
     if not networks:
         return renderer.all_pages(intro, written)
     from .render import SiteRenderer
-    combined = SiteRenderer(combine(renderer.catalogue, networks), site_url=renderer.site_url)
+    combined = SiteRenderer(combine(renderer.catalogue, networks), site_url=renderer.site_url, today=renderer.today)
     combined.env = renderer.env
-    combined.presenter = NetworkPresenter(combined.catalogue, networks, local_name)
+    combined.presenter = NetworkPresenter(combined.catalogue, networks, local_name, today=renderer.today)
     own = {page.src_uri: page for page in renderer.open_data_pages()}
     return [own.get(page.src_uri, page) for page in combined.all_pages(intro, written)]
 

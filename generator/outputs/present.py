@@ -13,10 +13,11 @@ from functools import lru_cache
 
 import markdown
 import nh3
-from babel.dates import format_date
 from markupsafe import Markup
 
 from ..catalogue import records as r
+from ..catalogue.clock import build_today
+from .dates import CALENDAR_FILE, SESSION_FACET, SESSION_UPCOMING, french_date, session_dates, session_row, split_sessions
 from ..catalogue.model import FORWARD, Catalogue, Entry
 
 # Markdown may carry links, emphasis, lists, tables; never scripts, styles or handlers.
@@ -25,15 +26,6 @@ _ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl"
                  "tbody", "td", "th", "thead", "tr", "ul"}
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 _DEAD_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer">(.*?)</a>', re.DOTALL)
-
-
-@lru_cache(maxsize=8192)  # Babel is slow and a catalogue reuses the same dates many times
-def french_date(value: dt.date | None) -> str:
-    """'10 décembre 2024'; French writes the first of the month '1er'."""
-    if not value:
-        return ""
-    text = format_date(value, format="long", locale="fr_FR")
-    return "1er" + text[1:] if value.day == 1 else text
 
 
 # One converter, reset between texts: building a Markdown instance costs as much as converting.
@@ -107,8 +99,9 @@ def _plural(count: int, one: str, many: str) -> str:
 class Presenter:
     """Turns entries into template data for pages at given URLs."""
 
-    def __init__(self, catalogue: Catalogue, edit_base: str = ""):
+    def __init__(self, catalogue: Catalogue, edit_base: str = "", today: dt.date | None = None):
         self.catalogue = catalogue
+        self.today = today or build_today()  # the build's one « today » (catalogue/clock.py)
         self.edit_base = edit_base.rstrip("/")
         # An entry's facts and facets do not depend on the page showing it, and each entry is shown
         # on many pages (listing, themes, related resources): computed once per entry object.
@@ -182,8 +175,8 @@ class Presenter:
                 facts.append(f"{first['qualifier']} {first['value']} membres".strip())
             facts += [self.organisation(rec.organisation), r.SCOPES.get(rec.scope, ""), rec.location or ""]
         elif entry.type == "training":
-            facts += [r.FORMATS.get(rec.format, ""), rec.duration or "", r.LEVELS.get(rec.level, ""),
-                      self.organisation(rec.organisation)]
+            facts += [self.next_session(entry), r.FORMATS.get(rec.format, ""), rec.duration or "",
+                      r.LEVELS.get(rec.level, ""), self.organisation(rec.organisation)]
         elif entry.type == "tool":
             facts += [r.TOOL_KINDS[rec.kind], self.organisation(rec.publisher)]
         elif entry.type == "intervention":
@@ -210,8 +203,22 @@ class Presenter:
             "public": [r.AUDIENCES[a] for a in getattr(rec, "audience", [])],
             "perimetre": [r.SCOPES[rec.scope]] if getattr(rec, "scope", None) else [],
             "lieu": sorted(set(places)),
+            SESSION_FACET: [SESSION_UPCOMING] if self.next_session(entry) else [],
         }
         return {k: v for k, v in values.items() if v}
+
+    def next_session(self, entry: Entry) -> str:
+        """'Prochaine session : 12 mars 2025 (Paris)' for a training with a session to come, else ''."""
+        return self._once("next", entry, self._next_session)
+
+    def _next_session(self, entry: Entry) -> str:
+        if entry.type != "training":
+            return ""
+        upcoming, _ = split_sessions(entry.record.sessions, self.today)
+        if not upcoming:
+            return ""
+        first = upcoming[0]
+        return f"Prochaine session : {session_dates(first.start, first.end)}" + (f" ({first.place})" if first.place else "")
 
     def when(self, rec: r.Intervention) -> str:
         if rec.date and rec.end_date and rec.end_date != rec.date:
@@ -242,6 +249,7 @@ class Presenter:
             "relations": self._relations(entry, url),
             "facts": self._facts(entry, url),
             "filters": self.filters(entry),
+            "next_session": self.next_session(entry),
             "edit_url": f"{self.edit_base}/{entry.path}" if self.edit_base else "",
             "source_path": entry.path,
         })
@@ -252,9 +260,10 @@ class Presenter:
                                    "description": render_markdown(a.description)} for a in rec.activities]
             page["join"] = render_markdown(rec.join)
         elif entry.type == "training":
-            page["sessions"] = [{"start": french_date(s.start), "end": french_date(s.end),
-                                 "start_iso": s.start.isoformat(), "place": s.place or "",
-                                 "note": s.note or ""} for s in rec.sessions]
+            upcoming, passed = split_sessions(rec.sessions, self.today)
+            page["sessions"] = [session_row(s) for s in upcoming]
+            page["past_sessions"] = [session_row(s) for s in passed]
+            page["calendar_url"] = CALENDAR_FILE if rec.sessions else ""
         elif entry.type == "intervention":
             page["participants"] = [self.figure(f) for f in rec.participants]
             page["objectives"] = [render_markdown(o) for o in rec.objectives]

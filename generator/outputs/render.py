@@ -11,15 +11,18 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
+import datetime as dt
+
 import jinja2
 import yaml
 
-from . import exports, feed, jsonld
+from . import calendar, exports, feed, jsonld
 from ..catalogue import records as r
 from .fields import field_tables
 from ..catalogue.model import Catalogue
 from .present import Presenter, relative_url, render_markdown, safe_data, safe_text
 from .resources import template_dir
+from ..catalogue.clock import build_today
 from ..catalogue.timings import stage
 
 TEMPLATE_DIR = template_dir()
@@ -63,10 +66,11 @@ class SiteRenderer:
     """Renders every generated page of the site."""
 
     def __init__(self, catalogue: Catalogue, *, edit_base: str = "", template_dir: Path = TEMPLATE_DIR,
-                 site_url: str = ""):
+                 site_url: str = "", today: dt.date | None = None):
         self.catalogue = catalogue
         self.site_url = site_url or ""  # absolute URLs in JSON-LD; site-relative when unknown
-        self.presenter = Presenter(catalogue, edit_base=edit_base)
+        self.today = today or build_today()  # one « today » for the whole build (catalogue/clock.py)
+        self.presenter = Presenter(catalogue, edit_base=edit_base, today=self.today)
         self.env = template_environment(template_dir)
 
     def _page(self, src_uri: str, template: str, meta: dict, **context) -> GeneratedPage:
@@ -77,7 +81,8 @@ class SiteRenderer:
         page = self.presenter.record_page(entry)
         meta = {"title": _meta_text(f"{entry.title} — {entry.type_info.label}"),
                 "description": _meta_text(entry.record.summary),
-                "campus": {"id": entry.id, "type": entry.type},
+                "campus": {"id": entry.id, "type": entry.type,
+                           **({"calendar": calendar.training_feed_path(entry)} if page.get("calendar_url") else {})},
                 "jsonld": jsonld.script_text(jsonld.record_jsonld(entry, self.catalogue, self.site_url))}
         return self._page(f"{entry.type_info.section}/{entry.id}.md", f"{entry.type}.md.jinja", meta, page=page)
 
@@ -131,18 +136,29 @@ class SiteRenderer:
                           themes_url=relative_url(url, "thematiques/"))
 
     def open_data_pages(self) -> list[GeneratedPage]:
-        """'Données' (the export files, their columns, the licence) and 'Nouveautés' (with the feed)."""
-        return [self.data_page(), self.news_page()]
+        """'Données' (the export files, their columns, the licence), 'Nouveautés' (with the feed) and
+        'Agenda' (with its calendar feed): what this site itself publishes."""
+        return [self.data_page(), self.news_page(), self.agenda_page()]
 
     def data_page(self) -> GeneratedPage:
         meta = {"title": "Données ouvertes", "description": "Le catalogue du campus en données ouvertes : "
                 "JSON, CSV et schémas, sous Licence Ouverte 2.0."}
-        return self._page("donnees.md", "donnees.md.jinja", meta, data=exports.data_page(self.catalogue))
+        data = exports.data_page(self.catalogue)
+        data["calendar"] = {"name": calendar.AGENDA_FEED, "href": calendar.AGENDA_FEED, "page": "agenda.md",
+                            "per_training": calendar.training_feed_path_pattern()}
+        return self._page("donnees.md", "donnees.md.jinja", meta, data=data)
 
     def news_page(self) -> GeneratedPage:
         meta = {"title": "Nouveautés", "description": "Les ressources ajoutées ou mises à jour récemment "
                 "dans le campus."}
         return self._page("nouveautes.md", "nouveautes.md.jinja", meta, news=feed.news_page(self.catalogue))
+
+    def agenda_page(self) -> GeneratedPage:
+        """'Agenda': the sessions to come across the catalogue, and its calendar feed."""
+        meta = {"title": "Agenda", "description": "Les prochaines sessions des formations du campus, "
+                "et leur agenda à ajouter à votre calendrier (iCalendar).", "campus": {"agenda": True}}
+        return self._page("agenda.md", "agenda.md.jinja", meta,
+                          agenda=calendar.agenda_page(self.catalogue, self.today))
 
     def fields_page(self) -> GeneratedPage:
         meta = {"title": "Champs des fiches",
@@ -154,12 +170,13 @@ class SiteRenderer:
         files: dict[str, str | bytes] = {f"{exports.EXPORT_DIR}/{name}": text for name, text in
                                          exports.export_files(self.catalogue, self.site_url, networks).items()}
         files[feed.FEED_PATH] = feed.atom_feed(self.catalogue, self.site_url, site_name)
+        files.update(calendar.calendar_files(self.catalogue, self.today, self.site_url, site_name))
         return files
 
-    @staticmethod
-    def data_file_names() -> list[str]:
+    def data_file_names(self) -> list[str]:
         """The paths `data_files` gives, in its order, without computing the files."""
-        return [f"{exports.EXPORT_DIR}/{name}" for name in exports.export_names()] + [feed.FEED_PATH]
+        return ([f"{exports.EXPORT_DIR}/{name}" for name in exports.export_names()] + [feed.FEED_PATH]
+                + calendar.calendar_names(self.catalogue))
 
     def page_plan(self, intro_markdown: str = "", written_pages: dict[str, str] | None = None,
                   wanted=None) -> dict[str, Callable[[], GeneratedPage]]:
@@ -180,6 +197,7 @@ class SiteRenderer:
         plan["champs-des-fiches.md"] = self.fields_page
         plan["donnees.md"] = self.data_page
         plan["nouveautes.md"] = self.news_page
+        plan["agenda.md"] = self.agenda_page
         plan["plan-du-site.md"] = partial(self.site_map, site_map_pages(written_pages))
         plan["recherche.md"] = self.search_page
         return {src_uri: plan[src_uri] for src_uri in sorted(plan) if wanted is None or wanted(src_uri)}
@@ -195,7 +213,7 @@ class SiteRenderer:
 def site_map_pages(written_pages: dict[str, str] | None) -> dict[str, str]:
     """The hand-written (and hand-like generated) pages the site map lists: path -> title."""
     return {k: v for k, v in {**(written_pages or {}), "donnees.md": "Données ouvertes",
-                              "nouveautes.md": "Nouveautés"}.items() if k != "index.md"}
+                              "nouveautes.md": "Nouveautés", "agenda.md": "Agenda"}.items() if k != "index.md"}
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:

@@ -14,10 +14,12 @@ whole cache (generator/speed/cache.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
 from ..catalogue import records as r
+from ..catalogue.clock import build_today, is_upcoming
 from ..outputs.feed import NEWS_LIMIT
 from ..catalogue.model import Catalogue, Entry
 
@@ -34,6 +36,13 @@ def record_digest(entry: Entry) -> str:
     return _digest(entry.id, entry.type, entry.path, entry.record.model_dump_json())
 
 
+def day_state(entry: Entry, today: dt.date) -> list[bool] | None:
+    """What of a record depends on the day: for a training, which of its sessions are to come."""
+    if entry.type != "training" or not entry.record.sessions:
+        return None
+    return [is_upcoming(s.start, s.end, today) for s in entry.record.sessions]
+
+
 def _kept_digest(entry: Entry, digests: dict) -> str:
     kept = digests.get(entry.id)
     if kept is not None and kept[0] is entry.record and kept[1] == (entry.type, entry.path):
@@ -47,12 +56,20 @@ class Dependencies:
     """Fingerprints of the generated pages of one catalogue (path in the docs tree -> hex digest)."""
 
     def __init__(self, catalogue: Catalogue, intro: str = "", written_pages: dict[str, str] | None = None,
-                 digests: dict | None = None):
+                 digests: dict | None = None, today: dt.date | None = None):
         """`digests`: a dict kept from one catalogue to the next (mkdocs serve); a record object
-        seen before (its file unchanged) keeps its digest instead of being serialised again."""
+        seen before (its file unchanged) keeps its digest instead of being serialised again.
+        `today`: the build's day (the renderer's), else catalogue/clock.py's."""
         self.catalogue = catalogue
+        self.today = today or build_today()
         self.records = {e.id: _kept_digest(e, digests) if digests is not None else record_digest(e)
                         for e in catalogue.entries}
+        # What pages showing a record's page or card depend on: the record and its day state.
+        self.shown = dict(self.records)
+        for e in catalogue.entries:
+            state = day_state(e, self.today)
+            if state is not None:
+                self.shown[e.id] = _digest(self.records[e.id], state)
         if digests is not None:
             for gone in digests.keys() - self.records.keys():
                 del digests[gone]
@@ -62,18 +79,21 @@ class Dependencies:
             [[k, v.model_dump_json()] for k, v in sorted(catalogue.sources.items())])
         self.intro = intro
         self.written = dict(sorted((written_pages or {}).items()))
-        self.whole = _digest(self.references, sorted(self.records.items()), intro, self.written)
+        self.whole = _digest(self.references, sorted(self.shown.items()), intro, self.written)
         self._pages = self._map()
 
-    def _ids(self, entries) -> list[list[str]]:
-        return [[e.id, self.records[e.id]] for e in entries]
+    def _ids(self, entries, shown: bool = True) -> list[list[str]]:
+        """Ids and digests of entries a page shows (`shown`: as cards or pages, with their day state;
+        else as links: title and dates)."""
+        digests = self.shown if shown else self.records
+        return [[e.id, digests[e.id]] for e in entries]
 
     def _map(self) -> dict[str, str]:
         cat = self.catalogue
         pages: dict[str, str] = {}
         for e in cat.entries:
             pages[f"{e.type_info.section}/{e.id}.md"] = _digest(
-                "record", self.records[e.id], self.references,
+                "record", self.shown[e.id], self.references,
                 [[name, self._ids(items)] for name, items in sorted(e.links.items())], self._ids(e.related))
         for info in r.RECORD_TYPES.values():
             pages[f"{info.section}/index.md"] = _digest("listing", info.name, self.references,
@@ -85,10 +105,12 @@ class Dependencies:
         type_counts = {info.name: len(cat.of_type(info.name)) for info in r.RECORD_TYPES.values()}
         pages["thematiques/index.md"] = _digest("themes", self.references, counts)
         pages["index.md"] = _digest("home", self.intro, self.references, counts, type_counts,
-                                    self._ids(cat.latest(HOME_LATEST)))
-        pages["nouveautes.md"] = _digest("news", self._ids(cat.latest(NEWS_LIMIT)))
+                                    self._ids(cat.latest(HOME_LATEST), shown=False))
+        pages["nouveautes.md"] = _digest("news", self._ids(cat.latest(NEWS_LIMIT), shown=False))
         pages["plan-du-site.md"] = _digest("site-map", self.written, self.references,
                                            [[e.id, e.type, e.title] for e in cat.entries])
+        pages["agenda.md"] = _digest("agenda", self.today.isoformat(), self.references,
+                                     self._ids(cat.of_type("training")), self._ids(cat.of_type("intervention")))
         pages["recherche.md"] = _digest("search")
         pages["champs-des-fiches.md"] = _digest("fields")
         return pages
@@ -98,4 +120,4 @@ class Dependencies:
         return self._pages.get(src_uri) or _digest("page", src_uri, self.whole)
 
 
-__all__ = ["Dependencies", "record_digest"]
+__all__ = ["Dependencies", "day_state", "record_digest"]

@@ -126,7 +126,7 @@ class BuildPages:
         wanted = None
         if self.cache is not None:
             with timings.stage("dependencies"):
-                dependencies = Dependencies(catalogue, intro, site_map_pages(written), digests)
+                dependencies = Dependencies(catalogue, intro, site_map_pages(written), digests, today=renderer.today)
 
             def changed(src_uri: str) -> bool:  # render only the pages whose inputs changed
                 self.inputs[src_uri] = dependencies.page(src_uri)

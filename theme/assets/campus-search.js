@@ -11,6 +11,7 @@ const FACETS = [
   ["public", "Public"],
   ["perimetre", "Périmètre"],
   ["lieu", "Lieu"],
+  ["session", "Sessions"],  // « Session à venir »: trainings with a session to come on the build's day
 ];
 const PAGE_SIZE = 10; // results whose data (a fragment file each) is fetched at a time
 const DEBOUNCE_MS = 100;
@@ -240,6 +241,7 @@ function resultItem(item) {
   title.append(link);
   li.append(title, element("p", "campus-result__type", meta.type || "Page du campus"));
   if (meta.summary) li.append(element("p", "campus-result__summary", meta.summary));
+  if (meta.session) li.append(element("p", "campus-result__session", meta.session));
   if (item.excerpt) li.append(excerpt(item.excerpt));
   return li;
 }
