@@ -124,16 +124,69 @@ def test_installed_package_builds_a_site_outside_the_repository(installed, tmp_p
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_installed_campus_init_then_build(installed, tmp_path):
+# What a record page's campus styling is made of: the facts box, the theme chips, the sessions
+# table (campus.css), and the menu button campus-a11y.js puts in place of Material's label.
+STYLED = """() => {
+  const style = (selector, ...names) => {
+    const element = document.querySelector(selector);
+    if (!element) return null;
+    const computed = getComputedStyle(element);
+    return Object.fromEntries(names.map(name => [name, computed.getPropertyValue(name)]));
+  };
+  return {
+    facts: style(".campus-facts", "display", "grid-template-columns", "row-gap", "column-gap", "padding-top",
+                 "border-top-style", "border-top-width"),
+    factName: style(".campus-facts__item dt", "font-weight", "text-transform", "letter-spacing"),
+    themes: style("ul.campus-themes", "display", "flex-wrap", "list-style-type", "padding-left"),
+    chip: style("ul.campus-themes a", "display", "padding-left", "border-top-left-radius", "font-size"),
+    sessions: style("table.campus-sessions", "display"),
+    sessionCell: style("table.campus-sessions td", "padding-left", "font-size"),
+    search: style(".campus-search__input", "width", "border-top-left-radius", "background-color"),
+    header: style(".md-header", "background-color"),
+    menuButton: document.getElementById("campus-menu-button") !== null,
+  };
+}"""
+RECORD_PAGE = "formations/devenez-facilitateur/index.html"  # facts, theme chips and a sessions table
+
+
+def _styles_in_chromium(browser, site: Path) -> dict:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / RECORD_PAGE).as_uri())
+        styles = page.evaluate(STYLED)
+        styles["ownFactsRadius"] = page.evaluate(
+            "getComputedStyle(document.querySelector('.campus-facts')).borderTopLeftRadius")
+        return styles
+    finally:
+        page.close()
+
+
+def test_installed_campus_init_then_build(installed, tmp_path, mini_site, chromium):
+    """A site written by `campus init` from the installed wheel, with records, looks like this campus
+    (styles computed by Chromium on a record page) and runs campus-a11y.js; its own extra_css comes
+    after ours."""
     env = installed["env"]
     init = subprocess.run([str(installed["venv"] / "bin" / "campus"), "init", "reseau", "Réseau d'essai"],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert init.returncode == 0, init.stderr
-    assert (tmp_path / "reseau/.github/workflows/site.yml").is_file()
+    site = tmp_path / "reseau"
+    assert (site / ".github/workflows/site.yml").is_file()
+    shutil.rmtree(site / "catalogue")
+    shutil.copytree(FIXTURES / "mini" / "catalogue", site / "catalogue")
+    (site / "content/assets").mkdir(parents=True, exist_ok=True)
+    (site / "content/assets/reseau.css").write_text(".campus-facts { border-radius: 0; }\n", encoding="utf-8")
+    with (site / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("extra_css:\n  - assets/reseau.css\n")
     built = subprocess.run([str(installed["python"]), "-m", "mkdocs", "build", "--strict"],
-                           capture_output=True, text=True, env=env, cwd=tmp_path / "reseau")
+                           capture_output=True, text=True, env=env, cwd=site)
     assert built.returncode == 0, built.stderr
-    assert (tmp_path / "reseau/site/index.html").is_file()
+    assert (site / "site/index.html").is_file()
+
+    new, main = _styles_in_chromium(chromium, site / "site"), _styles_in_chromium(chromium, mini_site)
+    assert main["facts"]["display"] == "grid" and main["chip"]["display"] == "inline-block"  # this campus is styled
+    assert main["menuButton"] and new["menuButton"]  # campus-a11y.js ran on both
+    assert new.pop("ownFactsRadius") == "0px" and main.pop("ownFactsRadius") != "0px"  # the site's own CSS wins
+    assert new == main
 
 
 def test_a_site_finds_pagefind_in_its_own_node_modules(tmp_path, monkeypatch):
