@@ -3,6 +3,8 @@ branding (name, short name, logo, primary colour) comes from the plugin's option
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +69,7 @@ def test_init_refuses_a_folder_that_is_not_empty(new_site):
 def test_new_site_checks_and_builds_at_once(new_site, tmp_path):
     check = campus("check", cwd=new_site)
     assert check.returncode == 0, check.stdout
-    assert "0 fiches" in check.stdout
+    assert "Catalogue valide : 0 fiche (0 communauté, 0 formation, 0 outil, 0 intervention)" in check.stdout
     result = build_site(new_site / "mkdocs.yml", tmp_path / "site")
     assert result.returncode == 0, result.stderr
     home = parse(tmp_path / "site" / "index.html")
@@ -101,13 +103,13 @@ def test_campus_new_then_check_and_build(tmp_path):
     check = campus("check", cwd=site)
     assert check.returncode == 1
     assert "catalogue/trainings/decouvrir-la-facilitation.yml:" in check.stdout
-    # The editor completes the record and the reference lists, as the comments say.
+    # The editor completes the record and the reference lists.
     (site / "catalogue/sources.yml").write_text(
         "- id: presentation\n  title: Présentation du réseau\n  publisher: Réseau d'exemple\n", encoding="utf-8")
     (site / "catalogue/themes.yml").write_text("- id: facilitation\n  title: Facilitation\n", encoding="utf-8")
     text = record.read_text(encoding="utf-8").replace("sources: []", "sources: [presentation]")
-    text = text.replace("summary: ''", "summary: Une journée pour découvrir la facilitation.")
-    text = text.replace("themes: []", "themes: [facilitation]")
+    text = text.replace('summary: ""', "summary: Une journée pour découvrir la facilitation.")
+    text += "themes: [facilitation]\n"
     record.write_text(text, encoding="utf-8")
     check = campus("check", cwd=site)
     assert check.returncode == 0, check.stdout
@@ -159,3 +161,45 @@ def test_this_campus_uses_the_same_branding_options(real_site):
     home = parse(real_site / "index.html")
     assert any(link["href"].endswith("assets/campus-marque.css") for link in home.find_all("link", rel="stylesheet"))
     assert "--md-primary-fg-color: #000091;" in (real_site / "assets/campus-marque.css").read_text()
+
+
+LOCATED = re.compile(r"^(catalogue/[a-z]+/[a-z0-9-]+\.yml):(\d+):(\d+): « ([a-z_]+) » (?:est vide|doit contenir au moins 1 élément)")
+
+
+def test_init_new_fmt_check_and_the_hooks_tell_one_story(tmp_path):
+    """What `campus init` writes passes check (no warning), fmt --check and the generated pre-commit
+    hooks; after three `campus new`, check prints only the located fields left to fill."""
+    assert campus("init", "site", NAME, cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+    check = campus("check", cwd=site)
+    assert (check.returncode, check.stdout.splitlines(), check.stderr) == (
+        0, ["Catalogue valide : 0 fiche (0 communauté, 0 formation, 0 outil, 0 intervention)"], "")
+    assert campus("fmt", "--check", cwd=site).returncode == 0
+
+    for type_name in ("community", "training", "tool"):
+        assert campus("new", type_name, f"Première fiche {type_name}", cwd=site).returncode == 0
+    check = campus("check", cwd=site)
+    lines = check.stdout.splitlines()
+    assert check.returncode == 1 and lines[-1] == "8 problèmes dans 3 fichiers", lines
+    located = [LOCATED.match(line) for line in lines[:-1]]
+    assert all(located), [line for line, found in zip(lines, located) if not found]
+    assert {(m[1].split("/")[1], m[4]) for m in located} == {
+        ("communities", "summary"), ("communities", "sources"), ("communities", "organisation"),
+        ("trainings", "summary"), ("trainings", "sources"), ("tools", "summary"), ("tools", "sources"),
+        ("tools", "kind")}
+    assert "attention" not in check.stdout + check.stderr
+    formatted = campus("fmt", "--check", cwd=site)
+    assert formatted.returncode == 0, formatted.stdout
+
+    # The generated pre-commit hooks, as `pre-commit install` would run them (./.venv, as the README says).
+    (site / ".venv").symlink_to(Path(sys.prefix))
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    assert subprocess.run(["git", "init", "-q"], cwd=site).returncode == 0
+    (site / ".git/info/exclude").write_text(".venv\n", encoding="utf-8")
+    assert subprocess.run(["git", "add", "."], cwd=site).returncode == 0
+    hooks = subprocess.run([str(Path(sys.prefix) / "bin" / "pre-commit"), "run", "--all-files"], cwd=site,
+                           env=env, capture_output=True, text=True)
+    results = dict(re.findall(r"^(campus [^.\n]+?)\.{3,}(Passed|Failed)$", hooks.stdout, re.M))
+    assert results == {"campus check (fiches du catalogue)": "Failed",
+                       "campus fmt --check (format de l'éditeur en ligne)": "Passed"}, hooks.stdout
+    assert "catalogue/tools/premiere-fiche-tool.yml:3:10: « summary » est vide" in hooks.stdout

@@ -68,7 +68,7 @@ def test_broken_anchor_is_located(links_site):
         f"index.html:{line_of(page, 'guide/#etape')}: lien cassé « guide/#etape » "
         "(ancre « #etape » introuvable dans guide/index.html)",
         "1 lien cassé dans 1 page (12 liens internes vérifiés dans 2 pages ; "
-        "0 adresses externes non vérifiées (ajoutez --external)).",
+        "0 adresse externe non vérifiée (ajoutez --external)).",
     ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..catalogue import records as r
 from ..catalogue.files import loops, resolved
-from ..catalogue.errors import CatalogueError, format_problems, summary_line
+from ..catalogue.errors import CatalogueError, counted, format_problems, summary_line
 from ..catalogue.fmt import catalogue_comments, format_warnings
 from ..catalogue.pipeline import read_catalogue
 from ..outputs.render import SiteRenderer, write_pages, written_pages
@@ -48,8 +48,9 @@ def cmd_check(args) -> int:
         print(summary_line(problems), file=sys.stderr if args.format != "text" else sys.stdout)
         return 1
     total = sum(counts.values())
-    detail = ", ".join(f"{counts.get(t.name, 0)} {t.plural.lower()}" for t in r.RECORD_TYPES.values())
-    message = f"Catalogue valide : {total} fiches ({detail})"
+    detail = ", ".join(counted(counts.get(t.name, 0), t.label.lower(), t.plural.lower())
+                       for t in r.RECORD_TYPES.values())
+    message = f"Catalogue valide : {counted(total, 'fiche')} ({detail})"
     if args.format == "json":
         print("[]")
         print(message, file=sys.stderr)
@@ -69,7 +70,8 @@ def cmd_new(args) -> int:
     except ValueError as exc:
         print(f"campus new : {exc}", file=sys.stderr)
         return 2
-    print(f"Fiche créée : {os.path.relpath(path)}\nComplétez-la, puis lancez « campus check ».")
+    print(f"Fiche créée : {os.path.relpath(path)}\nComplétez ses champs (l'aide de chacun : la page « Champs des "
+          "fiches » du site, ou votre éditeur par le schéma), puis lancez « campus check ».")
     return 0
 
 
@@ -91,7 +93,7 @@ def cmd_pages(args) -> int:
     content = Path(args.content)
     pages = SiteRenderer(catalogue).all_pages(intro, written_pages(content) if content.is_dir() else {})
     write_pages(pages, Path(args.out))
-    print(f"{len(pages)} pages écrites dans {args.out}")
+    print(f"{counted(len(pages), 'page écrite', 'pages écrites')} dans {args.out}")
     return 0
 
 
@@ -131,7 +133,7 @@ def cmd_init(args) -> int:
     except InitError as exc:
         print(f"campus init : {exc}", file=sys.stderr)
         return 2
-    print(f"Site « {' '.join(args.name.split())} » créé dans {target} ({len(written)} fichiers).\n"
+    print(f"Site « {' '.join(args.name.split())} » créé dans {target} ({counted(len(written), 'fichier')}).\n"
           f"Ensuite : cd {target}, complétez les pages de content/ (repères « [À compléter] »), "
           "puis « campus new », « campus check » et « mkdocs build --strict ».")
     return 0
@@ -145,7 +147,7 @@ def cmd_export(args) -> int:
     site_url = args.site_url if args.site_url is not None else site_url_from_config(Path(args.config))
     from ..outputs.networks import networks_from_config
     written = write_exports(catalogue, Path(args.out), site_url, networks_from_config(Path(args.config)))
-    print(f"{len(written)} fichiers de données écrits dans {args.out}")
+    print(f"{counted(len(written), 'fichier de données écrit', 'fichiers de données écrits')} dans {args.out}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 The files come from the package (generator/starter/, whose top-level names starting with "_" are
 written with a dot: `_github` -> `.github`), with the network's name put in; the JSON Schemas are
-generated from the models like `campus schema` does.
+generated from the models like `campus schema` does, and the empty reference lists are written in
+the web editor's format (campus fmt), so `campus check` and `campus fmt --check` pass at once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import html
 import json
 from pathlib import Path
 
+from ..catalogue import fmt
+from ..catalogue import records as r
 from ..outputs.resources import starter_dir
 from ..outputs.schema import write_schemas
 
@@ -58,6 +61,11 @@ def init_site(target: Path, name: str, short_name: str | None = None) -> list[Pa
             path.write_text(text, encoding="utf-8")
         else:
             path.write_bytes(source.read_bytes())
+        written.append(path)
+    for list_name in r.REFERENCE_LISTS:
+        path = target / "catalogue" / f"{list_name}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(fmt.emit(list_name, []), encoding="utf-8")
         written.append(path)
     written += write_schemas(target / "schemas")
     return written
