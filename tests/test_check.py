@@ -168,7 +168,7 @@ def test_command_line_exit_codes_and_no_traceback(catalogue, tmp_path):
     usage = subprocess.run([*campus, "check", "--format", "xml"], capture_output=True, text=True)
     missing = subprocess.run([*campus, "check", str(tmp_path / "nowhere")], capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stdout + bad.stderr
-    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    assert usage.returncode == 2 and "valeur « xml » inconnue pour --format" in usage.stderr
     assert missing.returncode == 1 and "dossier du catalogue introuvable" in missing.stdout
 
 

@@ -17,6 +17,7 @@ from ..outputs.render import SiteRenderer, write_pages, written_pages
 from ..outputs.schema import stale_schemas, write_schemas
 from ..catalogue.validate import validate_catalogue
 from . import fmt as fmt_command
+from .french_args import TYPES_HELP, FrenchParser, record_type
 
 
 def _catalogue_root(path: Path) -> Path:
@@ -152,8 +153,8 @@ def cmd_export(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="campus", description="Outils du catalogue Campus.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = FrenchParser(prog="campus", description="Outils du catalogue Campus.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE", title="commandes")
 
     check = sub.add_parser("check", help="vérifier tout le catalogue et signaler chaque problème")
     check.add_argument("paths", nargs="*", metavar="PATH", help="dossier du catalogue ou fichiers (défaut : catalogue)")
@@ -161,19 +162,19 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     new = sub.add_parser("new", help="créer une nouvelle fiche")
-    new.add_argument("type", choices=sorted(r.RECORD_TYPES))
-    new.add_argument("title")
-    new.add_argument("--catalogue", default="catalogue")
+    new.add_argument("type", metavar="TYPE", type=record_type, help=f"type de la fiche : {TYPES_HELP}")
+    new.add_argument("title", metavar="TITRE", help="titre de la fiche, qui donne son nom de fichier")
+    new.add_argument("--catalogue", default="catalogue", help="dossier du catalogue (défaut : catalogue)")
     new.set_defaults(func=cmd_new)
 
     pages = sub.add_parser("pages", help="écrire les pages générées (Markdown) pour un autre moteur")
-    pages.add_argument("out")
-    pages.add_argument("--catalogue", default="catalogue")
-    pages.add_argument("--content", default="content")
+    pages.add_argument("out", metavar="DOSSIER", help="dossier où écrire les pages")
+    pages.add_argument("--catalogue", default="catalogue", metavar="DOSSIER", help="dossier du catalogue")
+    pages.add_argument("--content", default="content", metavar="DOSSIER", help="dossier des pages écrites à la main")
     pages.set_defaults(func=cmd_pages)
 
     schema = sub.add_parser("schema", help="écrire les schémas JSON des fiches")
-    schema.add_argument("out", nargs="?", default="schemas")
+    schema.add_argument("out", nargs="?", default="schemas", metavar="DOSSIER", help="dossier des schémas (défaut : schemas)")
     schema.add_argument("--check", action="store_true", help="vérifier que les schémas sont à jour")
     schema.set_defaults(func=cmd_schema)
 
@@ -181,23 +182,24 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("site", metavar="SITE_DIR", help="dossier du site construit (par exemple site)")
     links.add_argument("--external", action="store_true",
                        help="vérifier aussi les liens vers d'autres sites (demande le réseau)")
-    links.add_argument("--site-url", default=None,
+    links.add_argument("--site-url", default=None, metavar="URL",
                        help="adresse publique du site (défaut : lien canonique de la page d'accueil)")
-    links.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
+    links.add_argument("--timeout", type=float, default=10.0, metavar="SECONDES",
+                       help="délai par adresse externe, en secondes")
     links.set_defaults(func=cmd_links)
 
     init = sub.add_parser("init", help="créer le site d'un nouveau réseau, prêt à remplir")
     init.add_argument("dir", metavar="DIR", help="dossier à créer (absent ou vide)")
     init.add_argument("name", metavar="NOM", help="nom du réseau, par exemple « Campus des facilitateurs »")
-    init.add_argument("--short-name", default=None, help="nom court, pour l'en-tête (défaut : le nom)")
+    init.add_argument("--short-name", default=None, metavar="NOM_COURT", help="nom court, pour l'en-tête (défaut : le nom)")
     init.set_defaults(func=cmd_init)
 
     export = sub.add_parser("export", help="écrire les données ouvertes : JSON, CSV par type et schémas")
-    export.add_argument("out", metavar="DIR")
-    export.add_argument("--catalogue", default="catalogue")
-    export.add_argument("--site-url", default=None,
+    export.add_argument("out", metavar="DIR", help="dossier où écrire les données")
+    export.add_argument("--catalogue", default="catalogue", metavar="DOSSIER", help="dossier du catalogue")
+    export.add_argument("--site-url", default=None, metavar="URL",
                         help="adresse publique du site, pour les liens des fiches (défaut : site_url de --config)")
-    export.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs où lire site_url")
+    export.add_argument("--config", default="mkdocs.yml", metavar="FICHIER", help="configuration MkDocs où lire site_url")
     export.set_defaults(func=cmd_export)
 
     fmt = sub.add_parser("fmt", help="mettre les fichiers du catalogue au format de l'éditeur en ligne")
