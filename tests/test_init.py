@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,59 @@ def test_init_new_fmt_check_and_the_hooks_tell_one_story(tmp_path):
     assert results == {"campus check (fiches du catalogue)": "Failed",
                        "campus fmt --check (format de l'éditeur en ligne)": "Passed"}, hooks.stdout
     assert "catalogue/tools/premiere-fiche-tool.yml:3:10: « summary » est vide" in hooks.stdout
+
+
+@pytest.mark.parametrize("direct_url, expected", [
+    ({"url": "https://github.com/campus-transformation/campus", "vcs_info": {
+        "vcs": "git", "commit_id": "4b9bc35" + "0" * 33, "requested_revision": "main"}},
+     "mkdocs-campus @ git+https://github.com/campus-transformation/campus@4b9bc35" + "0" * 33),
+    ({"url": "file:///tmp/w/mkdocs_campus-0.1.0-py3-none-any.whl", "archive_info": {"hashes": {}}},
+     "mkdocs-campus @ file:///tmp/w/mkdocs_campus-0.1.0-py3-none-any.whl"),
+    (None, "mkdocs-campus==0.1.0"),
+])
+def test_requirements_pin_the_generator_that_ran_init(direct_url, expected):
+    """requirements.txt names what pip recorded in direct_url.json (PEP 610): the commit, not `@main`."""
+    from mkdocs_campus.commands.pin import requirement
+    assert requirement(direct_url, "0.1.0")[0] == expected
+
+
+def test_a_source_folder_pins_its_commit_only_when_clean(tmp_path):
+    from mkdocs_campus.commands.pin import REPOSITORY, requirement
+    git = ["git", "-c", "user.name=Campus", "-c", "user.email=campus@example.org"]
+    (tmp_path / "f.txt").write_text("a", encoding="utf-8")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run([*git, *args], cwd=tmp_path, check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    info = {"url": tmp_path.as_uri(), "dir_info": {"editable": True}}
+    assert requirement(info, "0.1.0")[0] == f"mkdocs-campus @ git+{REPOSITORY}@{head}"
+    (tmp_path / "f.txt").write_text("b", encoding="utf-8")  # uncommitted: no commit says what ran
+    assert requirement(info, "0.1.0")[0] == f"mkdocs-campus @ git+{REPOSITORY}@main"
+
+
+def test_gitlab_pipeline_installs_what_the_image_lacks(new_site, tmp_path):
+    """The before_script's first line, run where npm is missing (debian:12): apt-get installs npm,
+    Python's venv, make and git; where all are there, apt-get is not called."""
+    pipeline = yaml.safe_load((new_site / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    line = pipeline["default"]["before_script"][0]
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "apt-get").write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path / 'apt.log'}\n", encoding="utf-8")
+    (tools / "apt-get").chmod(0o755)
+    for name in ("make", "git", "sh"):
+        (tools / name).symlink_to(shutil.which(name))
+    (tools / "python3").symlink_to(Path(sys.base_prefix) / "bin" / "python3")  # a Python with ensurepip
+    bash = shutil.which("bash")
+    subprocess.run([bash, "-c", line], env={"PATH": str(tools)}, check=True)
+    calls = (tmp_path / "apt.log").read_text(encoding="utf-8").splitlines()
+    assert calls[0] == "update -qq" and {"npm", "python3-venv", "make", "git"} <= set(calls[1].split())
+    (tmp_path / "apt.log").unlink()
+    (tools / "npm").symlink_to(tools / "make")  # npm there too: nothing to install
+    subprocess.run([bash, "-c", line], env={"PATH": str(tools)}, check=True)
+    assert not (tmp_path / "apt.log").exists()
+
+
+def test_a_new_site_has_its_own_default_address(new_site):
+    config = (new_site / "mkdocs.yml").read_text(encoding="utf-8")
+    assert 'site_url: !ENV [CAMPUS_SITE_URL, "https://reseau-des-facilitateurs-d-exemple-sur-mer.example.org/"]' in config
+    main = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"site_url: !ENV \[CAMPUS_SITE_URL, \"([^\"]+)\"\]", main)[1] not in config

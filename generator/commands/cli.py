@@ -135,8 +135,9 @@ def cmd_init(args) -> int:
         print(f"campus init : {exc}", file=sys.stderr)
         return 2
     print(f"Site « {' '.join(args.name.split())} » créé dans {target} ({counted(len(written), 'fichier')}).\n"
-          f"Ensuite : cd {target}, complétez les pages de content/ (repères « [À compléter] »), "
-          "puis « campus new », « campus check » et « mkdocs build --strict ».")
+          f"Ensuite : cd {target} && make site (installe le générateur dans .venv, vérifie et construit le site) ; "
+          "complétez les pages de content/ (repères « [À compléter] ») ; .venv/bin/campus new TYPE \"Titre\" "
+          "ajoute une fiche. Le mode d'emploi : README.md.")
     return 0
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from ..catalogue import fmt
 from ..catalogue import records as r
+from ..catalogue.validate import slugify
 from ..outputs.resources import starter_dir
 from ..outputs.schema import write_schemas
+from .pin import installed_requirement
 
 TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".txt", ""}
 
@@ -33,7 +35,13 @@ def _target_name(relative: Path) -> Path:
 
 def _substitutions(name: str, short_name: str) -> dict[str, str]:
     description = f"{name} : le catalogue ouvert des communautés, formations, outils et interventions."
+    line, note = installed_requirement()
     return {
+        "__GENERATEUR__": line,
+        "__NOTE__": note,
+        # Until the platform gives the address (CAMPUS_SITE_URL), one that no other campus has: an
+        # included network's records are told from this site's own by their address.
+        "__ADRESSE__": f"https://{slugify(name) or 'campus'}.example.org/",
         "__NOM_YAML__": json.dumps(name, ensure_ascii=False),
         "__NOM_COURT_YAML__": json.dumps(short_name, ensure_ascii=False),
         "__DESCRIPTION_YAML__": json.dumps(description, ensure_ascii=False),
