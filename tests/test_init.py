@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -43,7 +44,9 @@ def test_init_writes_a_complete_site(new_site):
     expected = ["mkdocs.yml", "catalogue/themes.yml", "catalogue/organisations.yml", "catalogue/sources.yml",
                 "content/index.md", "content/a-propos.md", "content/contribuer.md", "content/accessibilite.md",
                 "content/mentions-legales.md", "schemas/training.schema.json", "schemas/themes.schema.json",
-                ".pre-commit-config.yaml", ".github/workflows/site.yml", ".gitlab-ci.yml", "requirements.txt"]
+                ".pre-commit-config.yaml", ".github/workflows/site.yml", ".gitlab-ci.yml", "requirements.txt",
+                "README.md", ".github/ISSUE_TEMPLATE/proposer-une-ressource.yml",
+                ".gitlab/issue_templates/Proposer une ressource.md"]
     for name in expected:
         assert (new_site / name).is_file(), name
     # Configuration files are valid YAML; the pre-commit hook runs campus check on records.
@@ -260,3 +263,24 @@ def test_a_new_site_has_its_own_default_address(new_site):
     assert 'site_url: !ENV [CAMPUS_SITE_URL, "https://reseau-des-facilitateurs-d-exemple-sur-mer.example.org/"]' in config
     main = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert re.search(r"site_url: !ENV \[CAMPUS_SITE_URL, \"([^\"]+)\"\]", main)[1] not in config
+
+
+def test_the_new_sites_readme_commands_work(tmp_path):
+    """The generated README names the site, and each `campus` command of its code blocks runs in it
+    (through ./.venv, as the README and the Makefile have it) without a usage error."""
+    assert campus("init", "site", NAME, cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+    readme = (site / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(f"# {NAME}\n")
+    (site / ".venv").symlink_to(Path(sys.prefix))
+    commands = [shlex.split(line, comments=True) for block in re.findall(r"```sh\n(.*?)```", readme, re.S)
+                for line in block.splitlines() if line.startswith(".venv/bin/campus ")]
+    assert [c[1] for c in commands] == ["new", "check", "fmt"]
+    for command in commands:
+        done = subprocess.run(command, cwd=site, capture_output=True, text=True)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, (command, done.stdout, done.stderr)
+    assert (site / "catalogue/trainings/decouvrir-la-facilitation.yml").is_file()
+    # Every file the README names is in the new site.
+    for name in re.findall(r"`((?:\.github|\.gitlab|catalogue|content|schemas)/[^`]*|requirements\.txt|"
+                           r"\.gitlab-ci\.yml|\.pre-commit-config\.yaml|\.gitignore|mkdocs\.yml)`", readme):
+        assert (site / name.split(" ")[0]).exists() or (site / "catalogue" / name).exists(), name
