@@ -101,7 +101,9 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                                       building=self.command == "build", site_name=config.site_name, exports=exports)
         kept = self.session.outputs if self.session and self.dirty else set()
         generated = pages.add_pages(files, config, generated, self.pages.reused, kept)
-        self._outputs = {file.abs_dest_path for file in generated.values()} if self.cache is not None else set()
+        # Under serve, what this build wrote, whether the page cache is on or not (networks turn it off):
+        # the next build removes only what it no longer writes (keep_outputs).
+        self._outputs = {file.abs_dest_path for file in generated.values()} if self.session is not None else set()
         if self.cache is not None:
             log.info(f"Campus : {counted(len(self.pages.reused), 'page reprise', 'pages reprises')} du cache, "
                      f"{counted(len(generated) - len(self.pages.reused), 'page rendue', 'pages rendues')}")
