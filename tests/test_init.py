@@ -86,6 +86,12 @@ def test_new_site_checks_and_builds_at_once(new_site, tmp_path):
     assert "--md-primary-fg-color: #000091;" in (tmp_path / "site/assets/campus-marque.css").read_text()
     for section in ("communautes", "formations", "outils", "interventions", "thematiques", "recherche"):
         assert (tmp_path / "site" / section / "index.html").is_file()
+    # Counts agree in number, in French (0 takes the singular).
+    counts = [li.get_text(" ", strip=True) for li in home.select(".campus-counts li")]
+    assert counts == ["0 communauté", "0 formation", "0 outil", "0 intervention"]
+    listing = parse(tmp_path / "site" / "formations" / "index.html")
+    assert listing.select_one("p.campus-count").get_text(strip=True) == "0 formation"
+    assert "tout le catalogue (0 fiche)" in parse(tmp_path / "site" / "donnees" / "index.html").get_text(" ")
     # Nothing on the new site names this repository's campus (its own name is everywhere).
     for page in (tmp_path / "site").rglob("*.html"):
         soup = parse(page)
