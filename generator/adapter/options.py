@@ -11,6 +11,16 @@ from ..outputs import networks
 from . import branding
 
 
+class Positive(c.Type):
+    """A number above zero (a limit of 0 or less would refuse, or allow, everything)."""
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value <= 0:
+            raise c.ValidationError(f"un nombre supérieur à 0 est attendu, trouvé {value!r}")
+        return value
+
+
 class NetworkConfig(base.Config):
     """One included network (plugin option `networks`)."""
 
@@ -36,11 +46,16 @@ class CampusConfig(base.Config):
     """Logo, a path under docs_dir or the theme (default: the theme's logo setting)."""
     primary_color = c.Optional(branding.PrimaryColour())
     """Primary colour, '#rrggbb'; refused when white text on it fails AA contrast (4.5:1)."""
-    # Other campuses included (generator/outputs/networks.py): [{name, url, required}].
-    network_timeout = c.Type((int, float), default=networks.DEFAULT_TIMEOUT)
-    """Seconds allowed to fetch one network's export."""
-    network_max_bytes = c.Type(int, default=networks.DEFAULT_MAX_BYTES)
+    # Other campuses included (generator/outputs/networks.py): [{name, url, required}], and the
+    # work one network may cost (docs/networks.md, « Limits »).
+    network_timeout = Positive((int, float), default=networks.DEFAULT_TIMEOUT)
+    """Seconds allowed to fetch one network's export: connecting, headers and body together."""
+    network_max_bytes = Positive(int, default=networks.DEFAULT_MAX_BYTES)
     """Largest export accepted, in bytes."""
+    network_max_records = Positive(int, default=networks.DEFAULT_MAX_RECORDS)
+    """Records read from one export; those after them are counted and left out."""
+    network_max_problems = Positive(int, default=networks.DEFAULT_MAX_PROBLEMS)
+    """Problems reported per network, located; those after them are counted."""
     networks = c.ListOfItems(c.SubConfig(NetworkConfig), default=[])  # (the module, then the option)
     cache_dir = c.Optional(c.Type(str))
     """Folder keeping each generated page's output for the next build (env CAMPUS_CACHE_DIR

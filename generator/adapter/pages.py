@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 from mkdocs.exceptions import PluginError
+from markupsafe import escape
 from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 
@@ -142,8 +143,9 @@ def link_to_record(page, catalogue, networks: list, edit_base: str) -> None:
         page.edit_url = f"{edit_base}/{entry.path}" if edit_base else None
     elif isinstance(campus, dict):
         original = site_networks.original_page(networks, campus.get("id", ""))
-        if original:  # a record of an included network
-            page.canonical_url, page.edit_url = original, None
+        if original:  # a record of an included network: its address passed the URL rule, and is
+            # escaped here too, since Material prints canonical_url in an attribute without escaping
+            page.canonical_url, page.edit_url = escape(original), None
 
 
 def with_reused_template(env):

@@ -29,8 +29,7 @@ _OPEN = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^>]*)?(/?)>")
 _CLOSE = re.compile(r"</[a-zA-Z]")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
                    "track", "wbr"})
-_TOKEN = "campus-raw-html-{}"
-_PLACEHOLDER = re.compile(r"<p>campus-raw-html-(\d+)</p>")
+_TOKEN = "campus-raw-html-{}"  # then a nonce absent from the page, so no text of the page can pose as one
 _ID = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -66,11 +65,20 @@ def _html_group(chunks: list[str], i: int) -> int | None:
     return None
 
 
-def protect(markdown: str) -> tuple[str, list[str]]:
+class Blocks(list):
+    """The protected blocks of one page, and the stem of their placeholders."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+
+def protect(markdown: str) -> tuple[str, Blocks]:
     """The Markdown with each raw HTML block replaced by a placeholder, and the blocks."""
     chunks = markdown.split("\n\n")
     out: list[str] = []
-    blocks: list[str] = []
+    token = _token(markdown)
+    blocks = Blocks(token)
     i = 0
     while i < len(chunks):
         end = _html_group(chunks, i) if chunks[i].startswith("<") else None
@@ -78,18 +86,35 @@ def protect(markdown: str) -> tuple[str, list[str]]:
             out.append(chunks[i])
             i += 1
             continue
-        out.append(_TOKEN.format(len(blocks)))
+        out.append(f"{token}-{len(blocks)}")
         blocks.append("\n\n".join(chunks[i:end]).strip("\n"))
         i = end
     return "\n\n".join(out), blocks
 
 
-def restore(html: str, blocks: list[str]) -> str:
-    """The converted page with each placeholder paragraph replaced by its block."""
+def _token(markdown: str) -> str:
+    """The placeholders' stem for this page: `campus-raw-html-<n>` for the first n whose stem the
+    page does not contain (a record's text may hold `campus-raw-html-0` itself; the same page
+    always gets the same stem, so builds stay byte-identical)."""
+    nonce = 0
+    while _TOKEN.format(nonce) in markdown:
+        nonce += 1
+    return _TOKEN.format(nonce)
+
+
+def restore(html: str, blocks: Blocks) -> str:
+    """The converted page with each of its placeholder paragraphs replaced by its block; any other
+    text, even one shaped like a placeholder, is left as it is."""
     if not blocks:
         return html
+    placeholder = re.compile(f"<p>{re.escape(blocks.token)}-(\\d+)</p>")
+
+    def block(match: re.Match) -> str:
+        index = int(match.group(1))
+        return blocks[index] + "\n" if index < len(blocks) else match.group(0)
+
     # Markdown ends each raw block with a blank line, and strips the end of the page.
-    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))] + "\n", html).rstrip("\n")
+    return placeholder.sub(block, html).rstrip("\n")
 
 
 def anchor_ids(blocks: list[str]) -> set[str]:

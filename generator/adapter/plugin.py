@@ -74,8 +74,10 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                                               previous=self.catalogue, prefetch=self.command == "build")
         except CatalogueError as exc:  # under serve, the last valid catalogue is served meanwhile
             logs.catalogue_problems(exc, last_valid=serving and self.catalogue is not None)
-        self.networks = networks.load_networks(self.config.networks, self.project, self.catalogue.themes,
-                                               self.config.network_timeout, self.config.network_max_bytes)
+        self.networks = networks.load_networks(
+            self.config.networks, self.project, self.catalogue.themes, self.config.network_timeout,
+            self.config.network_max_bytes, networks.Limits(self.config.network_max_records,
+                                                           self.config.network_max_problems))
         if not serving:
             # One build: keep the catalogue out of the garbage collector's scans (at 10,000
             # records they cost a fifth of the rendering). Under serve, freezing here would also

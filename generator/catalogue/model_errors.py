@@ -159,8 +159,8 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
         if pattern == r.URL_PATTERN:
-            message = f"adresse web invalide « {value} »"
-            hint = "seules les adresses http:// et https:// sont acceptées"
+            message = f"adresse web invalide {quote(value, 120)}"
+            hint = r.web_address_problem(value) or ""
         elif pattern == r.EMAIL_PATTERN:
             message = f"adresse e-mail invalide « {value} »"
             hint = "une boîte fonctionnelle, par exemple contact@exemple.gouv.fr"
@@ -171,6 +171,8 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
             message = f"identifiant invalide « {value} » dans « {name} »"
             hint = (f"vouliez-vous dire « {slugify(value)} » ? " if isinstance(value, str) and slugify(value) else "") + \
                 "lettres minuscules sans accent, chiffres et tirets"
+    elif kind == "web_address":
+        message, hint = f"adresse web invalide {quote(value, 120)}", ctx.get("reason", "")
     else:
         message = f"« {name} » : {error['msg']}"
     return Problem(doc.path, line, column, message, hint.strip())

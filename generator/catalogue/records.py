@@ -8,20 +8,64 @@ are English; titles, descriptions and labels are French because editors read the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+import ada_url
+
 # Patterns double as JSON Schema `pattern`s; validate.py maps each to a French message.
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+# A web address, local or imported, before the WHATWG parser reads it (`_web_address`): http(s),
+# and none of the characters no real address carries raw, which would end an HTML attribute or a
+# log line (quotes, angle brackets, backslash, backtick, whitespace, control characters).
+URL_PATTERN = r"""^https?://[^\s"'<>\\`\x00-\x1f\x7f/?#][^\s"'<>\\`\x00-\x1f\x7f]*$"""
 EMAIL_PATTERN = r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, title="Identifiant",
                           description="Lettres minuscules sans accent, chiffres et tirets.")]
+
+
+def web_address_problem(value: str) -> str | None:
+    """Why `value` is not a web address the site may print (in French), or None: it must match
+    URL_PATTERN and be an absolute http(s) URL with a host for the WHATWG URL parser browsers use
+    (ada, the parser of Node.js)."""
+    if not isinstance(value, str) or len(value) > 2000:
+        return "adresse trop longue (plus de 2 000 caractères)" if isinstance(value, str) else "texte attendu"
+    if not re.fullmatch(URL_PATTERN, value):
+        found = re.search(r"[\s\"'<>\\`\x00-\x1f\x7f]", value)
+        if found and value.lower().startswith(("http://", "https://")):
+            return f"caractère interdit {describe_url_character(found.group())} en position {found.start() + 1}"
+        return "seules les adresses http:// et https:// sont acceptées"
+    try:
+        parsed = ada_url.URL(value)
+    except ValueError:
+        return "adresse mal formée : hôte, port ou encodage invalide"
+    if parsed.protocol not in ("http:", "https:") or not parsed.hostname:
+        return "seules les adresses http:// et https:// sont acceptées"
+    return None
+
+
+_URL_CHARACTER_NAMES = {'"': "guillemet « \" »", "'": "apostrophe « ' »", "<": "chevron « < »", ">": "chevron « > »",
+                        "\\": "barre oblique inverse « \\ »", "`": "accent grave « ` »", " ": "espace"}
+
+
+def describe_url_character(char: str) -> str:
+    return _URL_CHARACTER_NAMES.get(char) or f"U+{ord(char):04X}"
+
+
+def _web_address(value: str) -> str:
+    problem = web_address_problem(value)
+    if problem:
+        raise PydanticCustomError("web_address", "{reason}", {"reason": problem})
+    return value
+
+
 Url = Annotated[str, Field(pattern=URL_PATTERN, title="Adresse web",
-                           description="Adresse commençant par http:// ou https://.")]
+                           description="Adresse commençant par http:// ou https://, sans espace, guillemet ni chevron."),
+                AfterValidator(_web_address)]
 Email = Annotated[str, Field(pattern=EMAIL_PATTERN, title="Adresse e-mail",
                              description="Boîte fonctionnelle uniquement, jamais une adresse personnelle.")]
 # Invisible characters a one-line text must not hide (control characters are refused on loading).

@@ -9,29 +9,26 @@ from __future__ import annotations
 
 import json
 import re
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 from pydantic import BaseModel, ValidationError
 
 from ..catalogue import records as r
+from ..catalogue.errors import visible
 from ..catalogue.validate import REFERENCE_FIELDS, Located
 from .exports import FORMAT_VERSION
+from .network_fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ExportError, fetch, load_json, shown
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RECORDS", "DEFAULT_MAX_PROBLEMS", "ExportError",
+           "Network", "fetch", "import_export", "parse_export"]
 
 SEPARATOR = "--"  # between a network's slug and its record ids; never in a local id (records.ID_PATTERN)
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_RECORDS = 10_000  # records read from one export; the rest are counted, not read
+DEFAULT_MAX_PROBLEMS = 100  # problems kept (and reported) per network; the rest are counted
 
 _RECORD_REFERENCES = {name: target for name, target in REFERENCE_FIELDS.items() if target in r.RECORD_TYPES}
-
-
-class ExportError(Exception):
-    """The export cannot be used at all; the message says why, in French."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +41,10 @@ class NetworkProblem:
     message: str = ""
 
     def __str__(self) -> str:
+        """One line, whatever the export held: every control character shown as an escape."""
         place = "".join(part for part in (f" : {self.where}" if self.where else "",
                                           f", champ « {self.field} »" if self.field else ""))
-        return f"réseau « {self.network} »{place} : {self.message}"
+        return visible(f"réseau « {self.network} »{place} : {self.message}")
 
 
 @dataclass
@@ -65,80 +63,40 @@ class Network:
     organisations: dict[str, r.Organisation] = field(default_factory=dict)
     sources: dict[str, r.Source] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # namespaced id -> original page
-    problems: list[NetworkProblem] = field(default_factory=list)
+    problems: list[NetworkProblem] = field(default_factory=list)  # the first max_problems
+    more_problems: int = 0  # those found after them, only counted
     status: str = ""  # "à jour", "copie en cache", "indisponible"
+    max_records: int = DEFAULT_MAX_RECORDS
+    max_problems: int = DEFAULT_MAX_PROBLEMS
 
     def problem(self, where: str, field_name: str, message: str) -> None:
-        self.problems.append(NetworkProblem(self.name, where, field_name, message))
+        if len(self.problems) < self.max_problems:
+            self.problems.append(NetworkProblem(self.name, where, field_name, message))
+        else:
+            self.more_problems += 1
+
+    def headline(self, message: str) -> None:
+        """A problem about the whole network, first and always reported, whatever the cap."""
+        self.problems.insert(0, NetworkProblem(self.name, "", "", message))
+
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
 
 
 def namespaced(slug: str, item_id: str) -> str:
     return f"{slug}{SEPARATOR}{item_id}"
 
 
-# --- fetching ---------------------------------------------------------------------------------
-
-def _opener() -> urllib.request.OpenerDirector:
-    """http(s) only, redirects included (no file:, ftp: or data: handler to be redirected to)."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.HTTPHandler, urllib.request.HTTPSHandler, urllib.request.HTTPRedirectHandler,
-                    urllib.request.HTTPDefaultErrorHandler, urllib.request.HTTPErrorProcessor):
-        opener.add_handler(handler())
-    return opener
-
-
-def fetch(url: str, project: Path, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The export's bytes; ExportError (in French) when unreachable, too slow or too big."""
-    scheme = urlparse(url).scheme.lower()
-    if scheme in ("http", "https"):
-        deadline = time.monotonic() + timeout
-        try:
-            with _opener().open(urllib.request.Request(url, headers={"Accept": "application/json"}),
-                                timeout=timeout) as response:
-                chunks, size = [], 0
-                while True:
-                    chunk = response.read(65536)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise ExportError(f"export trop volumineux (plus de {max_bytes} octets)")
-                    if time.monotonic() > deadline:
-                        raise ExportError(f"délai dépassé ({timeout:g} s)")
-                    chunks.append(chunk)
-                return b"".join(chunks)
-        except urllib.error.HTTPError as exc:
-            raise ExportError(f"le serveur a répondu {exc.code}") from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                raise ExportError(f"délai dépassé ({timeout:g} s)") from None
-            raise ExportError(f"injoignable ({reason})") from None
-    if scheme and len(scheme) > 1:
-        raise ExportError(f"adresse « {url} » refusée : seules les adresses http(s) et les chemins locaux sont acceptés")
-    path = project / url
-    try:
-        if path.stat().st_size > max_bytes:
-            raise ExportError(f"export trop volumineux (plus de {max_bytes} octets)")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ExportError(f"fichier illisible : {exc.strerror} : {path}") from None
-
-
 def parse_export(raw: bytes) -> dict:
-    """The export as data, its format version checked; ExportError otherwise."""
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ExportError("export illisible : ce n'est pas du texte UTF-8") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (ligne {exc.lineno}, colonne {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise ExportError(f"export illisible : JSON invalide{where}") from None
+    """The export as data (within network_fetch's bounds), its format version checked;
+    ExportError otherwise. A cached copy is read by the same checks as a fresh one."""
+    data = load_json(raw)
     if not isinstance(data, dict):
         raise ExportError("export illisible : un objet JSON est attendu (licence, records…)")
     version = data.get("version", "1.0")  # exports before the version key are 1.0
     if not isinstance(version, str) or not _is_version(version):
-        raise ExportError(f"champ « version » invalide ({json.dumps(version)[:40]}) : attendu par exemple « {FORMAT_VERSION} »")
+        raise ExportError(f"champ « version » invalide ({shown(json.dumps(version), 40)}) : "
+                          f"attendu par exemple « {FORMAT_VERSION} »")
     major = int(version.split(".")[0])
     supported = int(FORMAT_VERSION.split(".")[0])
     if major > supported:
@@ -152,8 +110,8 @@ def parse_export(raw: bytes) -> dict:
 
 
 def _is_version(text: str) -> bool:
-    parts = text.split(".")
-    return len(parts) == 2 and all(p.isdigit() and len(p) < 6 for p in parts)
+    """'1.0': ASCII digits only (str.isdigit() also accepts '²', which int() refuses)."""
+    return re.fullmatch(r"[0-9]{1,5}\.[0-9]{1,5}", text, flags=re.ASCII) is not None
 
 
 # --- importing --------------------------------------------------------------------------------
@@ -175,7 +133,9 @@ def _errors(exc: ValidationError) -> list[tuple[str, str]]:
         elif kind == "extra_forbidden":
             message = "champ inconnu"
         elif kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == r.URL_PATTERN:
-            message = "adresse web invalide (seules http:// et https:// sont acceptées)"
+            message = f"adresse web invalide ({r.web_address_problem(error.get('input'))})"
+        elif kind == "web_address":
+            message = f"adresse web invalide ({error.get('ctx', {}).get('reason')})"
         elif kind == "string_too_long":
             message = f"texte trop long (maximum {error.get('ctx', {}).get('max_length')} caractères)"
         else:
@@ -259,7 +219,7 @@ def import_export(network: Network, data: dict, local_themes: dict[str, r.Theme]
     """Fill `network` from its export's data (already parsed and version-checked)."""
     licence = data.get("licence")
     if isinstance(licence, dict) and isinstance(licence.get("title"), str) and isinstance(licence.get("url"), str) \
-            and urlparse(licence["url"]).scheme in ("http", "https") and len(licence["title"]) <= 300:
+            and r.web_address_problem(licence["url"]) is None and len(licence["title"]) <= 300:
         network.licence = {"title": licence["title"], "url": licence["url"]}
     else:
         network.problem("", "licence", "licence absente ou invalide")
@@ -280,7 +240,11 @@ def import_export(network: Network, data: dict, local_themes: dict[str, r.Theme]
 
     # First pass: each record on its own (structure, model); second: relations between them.
     valid: dict[str, tuple[str, BaseModel, str, str]] = {}
-    for index, item in enumerate(data["records"]):
+    records = data["records"]
+    if len(records) > network.max_records:
+        network.problem("", "records", f"{len(records) - network.max_records} fiches au-delà de la limite de "
+                                       f"{network.max_records} fiches par réseau (network_max_records) ; ignorées")
+    for index, item in enumerate(records[:network.max_records]):
         where = _where("fiche", index, item, "records")
         if not isinstance(item, dict):
             network.problem(where, "", "un objet est attendu ; fiche ignorée")
@@ -305,9 +269,9 @@ def import_export(network: Network, data: dict, local_themes: dict[str, r.Theme]
             for path, message in _errors(exc):
                 network.problem(where, f"fields.{path}", message + " ; fiche ignorée")
             continue
-        original = _original(item.get("page"), network.home)
-        if not original:
-            network.problem(where, "page", "adresse de la page d'origine absente ; pas de lien vers l'original")
+        original, problem = _original(item.get("page"), network.home)
+        if problem:
+            network.problem(where, "page", f"{problem} ; pas de lien vers l'original")
         valid[record_id] = (type_name, record, where, original)
 
     for record_id, (type_name, record, where, original) in valid.items():
@@ -335,12 +299,16 @@ def _valid_id(text: str) -> bool:
     return len(text) <= 200 and re.fullmatch(r.ID_PATTERN, text) is not None
 
 
-def _original(page: Any, home: str) -> str:
-    """The record's page on its own site: absolute http(s), or relative to the network's site."""
-    if not isinstance(page, str) or len(page) > 2000:
-        return ""
-    if re.match(r.URL_PATTERN, page):
-        return page
-    if not urlparse(page).scheme and not page.startswith("//") and home:
-        return urljoin(home, page)
-    return ""
+def _original(page: Any, home: str) -> tuple[str, str]:
+    """The record's page on its own site (absolute, or relative to the network's site), and why
+    it is left out when it is: it must pass the site's one rule for web addresses."""
+    if not isinstance(page, str) or not page:
+        return "", "adresse de la page d'origine absente"
+    if len(page) > 2000:
+        return "", "adresse de la page d'origine trop longue"
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", page) and not page.startswith("//") and home:
+        page = urljoin(home, page)
+    problem = r.web_address_problem(page)
+    if problem:
+        return "", f"adresse de la page d'origine invalide ({problem})"
+    return page, ""

@@ -21,8 +21,11 @@ Fetching, checking and importing one export are in network_import.py.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -31,12 +34,14 @@ from markupsafe import Markup
 from ..catalogue import records as r
 from ..catalogue.mkdocs_config import config_chain
 from ..catalogue.model import Catalogue, build_catalogue
+from ..catalogue.errors import visible
 from ..catalogue.validate import Located, ValidCatalogue, slugify
-from .network_import import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ExportError, Network, fetch, import_export, parse_export
+from .network_fetch import read_regular_file
+from .network_import import (DEFAULT_MAX_BYTES, DEFAULT_MAX_PROBLEMS, DEFAULT_MAX_RECORDS, DEFAULT_TIMEOUT,
+                             ExportError, Network, fetch, import_export, parse_export)
 from .present import Presenter
 
 CACHE_DIR = ".campus-cache/reseaux"
-MAX_REPORTED = 100  # problems logged per network; the rest are counted
 NETWORK_FACET = "reseau"
 
 log = logging.getLogger("mkdocs.plugins.campus")
@@ -44,69 +49,162 @@ log = logging.getLogger("mkdocs.plugins.campus")
 
 # --- loading, or the last good copy -----------------------------------------------------------
 
+@dataclass(frozen=True)
+class Limits:
+    """Work allowed per network (plugin options network_max_records, network_max_problems)."""
+
+    records: int = DEFAULT_MAX_RECORDS
+    problems: int = DEFAULT_MAX_PROBLEMS
+
+
 def _home(url: str) -> str:
     return urljoin(url, "../") if urlparse(url).scheme in ("http", "https") else ""
 
 
-def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache_root: Path,
-                 timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> Network:
-    """Fetch (or take from the cache), check and import one network; never raises for its content."""
-    slug = slugify(options.name)
-    network = Network(options.name, slug, options.url, bool(options.required), home=_home(options.url))
-    cache = cache_root / f"{slug}.json"
-    data = None
-    try:
-        raw = fetch(options.url, project, timeout, max_bytes)
-        data = parse_export(raw)
-        network.status = "à jour"
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        scratch = cache.with_suffix(".tmp")
-        scratch.write_bytes(raw)
-        os.replace(scratch, cache)  # the last good copy, for builds without network
-    except ExportError as exc:
-        reason = str(exc)
-        if cache.is_file():
-            try:
-                data = parse_export(cache.read_bytes())
-            except (ExportError, OSError):
-                data = None
-        if data is not None:
-            dated = f" (données du {data['updated']})" if isinstance(data.get("updated"), str) else ""
-            network.status = "copie en cache"
-            network.problem("", "", f"{reason} ; le site utilise la dernière copie valide{dated}, "
-                                    f"gardée dans {cache.relative_to(project) if cache.is_relative_to(project) else cache}")
-        else:
-            network.status = "indisponible"
-            network.problem("", "", f"{reason} ; aucune copie en cache : aucune fiche de ce réseau n'est publiée")
-    if data is not None:
-        import_export(network, data, local_themes)
+def _shown_path(path: Path, project: Path) -> str:
+    return str(path.relative_to(project) if path.is_relative_to(project) else path)
+
+
+def _imported(options, slug: str, raw: bytes, local_themes: dict[str, r.Theme], limits: Limits) -> Network:
+    """One export's bytes, checked and imported into a new Network (ExportError if unusable)."""
+    network = Network(options.name, slug, options.url, bool(options.required), home=_home(options.url),
+                      max_records=limits.records, max_problems=limits.problems)
+    import_export(network, parse_export(raw), local_themes)
     return network
 
 
+def _cached_count(cache: Path, raw: bytes, state: Path, read) -> int | None:
+    """How many records the cached copy yields: from its state file when that describes these very
+    bytes (sha256), else by importing the copy (`read`); None when the copy is unusable."""
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        known = json.loads(read_regular_file(state, 4096)) if os.path.lexists(state) else None
+    except (ExportError, ValueError, RecursionError):
+        known = None
+    if isinstance(known, dict) and known.get("sha256") == digest and type(known.get("records")) is int:
+        return known["records"]
+    network = read()
+    return None if network is None else len(network.records)
+
+
+def _keep(cache: Path, state: Path, raw: bytes, records: int) -> None:
+    """The new last good copy, and its state (data, not code: its hash and record count)."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    for path, data in ((cache, raw), (state, json.dumps({"sha256": hashlib.sha256(raw).hexdigest(),
+                                                          "records": records}).encode())):
+        scratch = path.with_name(path.name + ".tmp")
+        scratch.write_bytes(data)
+        os.replace(scratch, path)
+
+
+def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache_root: Path,
+                 timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
+                 limits: Limits | None = None) -> Network:
+    """Fetch, check and import one network, or its last good copy; never raises for its content.
+
+    A fresh export replaces the cached copy only when it is usable and not much poorer: at least
+    one valid record, and at least half as many as the cached copy yields. Otherwise the cached
+    copy (read with the same checks) is used, and the build says which copy and why."""
+    limits = limits or Limits()
+    slug = slugify(options.name)
+    cache, state = cache_root / f"{slug}.json", cache_root / f"{slug}.state.json"
+    shown_cache = _shown_path(cache, project)
+    fresh, fresh_raw, reason = None, b"", ""
+    try:
+        fresh_raw = fetch(options.url, project, timeout, max_bytes)
+        fresh = _imported(options, slug, fresh_raw, local_themes, limits)
+    except ExportError as exc:
+        reason = str(exc)
+
+    cached_raw, cached = None, None
+    if os.path.lexists(cache):  # read as a fresh export is: a regular file, within the size limit
+        try:
+            cached_raw = read_regular_file(cache, max_bytes)
+        except ExportError:
+            cached_raw = b""
+
+    def read_cached() -> Network | None:
+        nonlocal cached
+        if cached is None and cached_raw:
+            try:
+                cached = _imported(options, slug, cached_raw, local_themes, limits)
+            except ExportError:
+                return None
+        return cached
+
+    if fresh is not None:
+        count = len(fresh.records)
+        known = _cached_count(cache, cached_raw, state, read_cached) if cached_raw else None
+        if count > 0 and (not known or 2 * count >= known):
+            fresh.status = "à jour"
+            _keep(cache, state, fresh_raw, count)
+            return _checked(fresh)
+        reason = (f"l'export reçu ne contient aucune fiche valide ({_plural(fresh.problem_count(), 'problème')})"
+                  if count == 0 else
+                  f"l'export reçu n'a que {_records(count)} valides contre {known} dans la dernière copie valide "
+                  f"(moins de la moitié)")
+        if not known:  # nothing better: the fresh export, as it is (not kept as the last good copy)
+            fresh.status = "à jour"
+            if cached_raw is not None:
+                fresh.headline(f"copie en cache {shown_cache} inutilisable")
+            return _checked(fresh)
+
+    network = read_cached()
+    if network is not None:
+        dated = f" (données du {network.updated})" if network.updated else ""
+        network.status = "copie en cache"
+        network.headline(f"{reason} ; le site utilise la dernière copie valide{dated}, gardée dans {shown_cache}")
+        return _checked(network)
+    network = Network(options.name, slug, options.url, bool(options.required), home=_home(options.url),
+                      status="indisponible")
+    unusable = " ; la copie en cache est inutilisable" if cached_raw is not None else " ; aucune copie en cache"
+    network.headline(f"{reason}{unusable} : aucune fiche de ce réseau n'est publiée")
+    return network
+
+
+def _checked(network: Network) -> Network:
+    if not network.records:
+        network.headline("aucune fiche de ce réseau n'est publiée")
+    return network
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def _records(count: int) -> str:
+    return _plural(count, "fiche")
+
+
 def load_networks(configured: list, project: Path, local_themes: dict[str, r.Theme],
-                  timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Network]:
+                  timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
+                  limits: Limits | None = None) -> list[Network]:
     """Every configured network, imported; problems are logged (warnings only for required ones,
     so that --strict fails only for them)."""
     networks, seen = [], set()
     for options in configured:
         slug = slugify(options.name)
         if not slug or slug in seen:
-            log.warning(f"réseau « {options.name} » : nom vide ou déjà utilisé par un autre réseau ; réseau ignoré")
+            log.warning(visible(f"réseau « {options.name} » : nom vide ou déjà utilisé par un autre réseau ; "
+                                f"réseau ignoré"))
             continue
         seen.add(slug)
-        network = load_network(options, project, local_themes, project / CACHE_DIR, timeout, max_bytes)
+        network = load_network(options, project, local_themes, project / CACHE_DIR, timeout, max_bytes, limits)
         report(network)
         networks.append(network)
     return networks
 
 
 def report(network: Network) -> None:
+    """The network's problems, one line each (the first `max_problems`, then how many others),
+    then what was included. Every line is escaped (NetworkProblem.__str__, visible)."""
     level = logging.WARNING if network.required else logging.INFO
-    for problem in network.problems[:MAX_REPORTED]:
+    for problem in network.problems:
         log.log(level, str(problem))
-    if len(network.problems) > MAX_REPORTED:
-        log.log(level, f"réseau « {network.name} » : {len(network.problems) - MAX_REPORTED} autres problèmes")
-    log.info(f"réseau « {network.name} » : {len(network.records)} fiches incluses ({network.status})")
+    if network.more_problems:
+        log.log(level, visible(f"réseau « {network.name} » : … et {_plural(network.more_problems, 'autre problème')}"))
+    included = "incluse" if len(network.records) <= 1 else "incluses"
+    log.info(visible(f"réseau « {network.name} » : {_records(len(network.records))} {included} ({network.status})"))
 
 
 # --- the combined catalogue and its pages -----------------------------------------------------
