@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Material for MkDocs prints a 12-line end-of-life notice at every build; what Campus does about it is
+# README's « Builder continuity », so the notice has nothing left to tell a build.
+export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site site-properdocs test serve check fmt install browser java lock npm
+.PHONY: site site-properdocs test serve check fmt install browser java rsync lock npm
 
 # Only the files of requirements.lock, each checked against its sha256, then the project itself
 # without resolving anything (its build backend, setuptools, is in the lock too).
@@ -37,6 +40,12 @@ java:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
 	  else echo "Java manque : sudo apt-get install default-jre-headless" >&2; exit 1; fi; }
 
+# Debian's rsync for gitlab-ci-local's --shell-isolation (tests/test_packaging.py runs a new site's pipeline).
+rsync:
+	@command -v rsync >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsync >/dev/null; \
+	  else echo "rsync manque : sudo apt-get install rsync" >&2; exit 1; fi; }
+
 site: install npm
 	$(BIN)/campus check
 	$(BIN)/mkdocs build --strict
@@ -62,7 +71,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 npm: $(NPM_STAMP)
 
-test: install browser java npm
+test: install browser java rsync npm
 	$(BIN)/python -m pytest
 
 serve: install npm

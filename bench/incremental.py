@@ -36,7 +36,7 @@ for folder in (ROOT, ROOT / "bench"):
 import synthetic  # noqa: E402
 from run import BUILD_ENV, machine  # noqa: E402
 
-_REUSED = re.compile(r"Campus : (\d+) pages reprises du cache, (\d+) pages rendues")
+_REUSED = re.compile(r"Campus : (\d+) pages? reprises? du cache, (\d+) pages? rendues?")
 
 
 def run_measured(args: list[str], cwd: Path, env: dict) -> dict:

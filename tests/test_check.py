@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,8 @@ def test_valid_fixture_passes(catalogue, capsys):
 # (bad file, where it goes in the catalogue, the exact problem line expected)
 CASES = [
     ("yaml-syntax.yml", "communities/syntaxe.yml",
-     "catalogue/communities/syntaxe.yml:2:10: erreur de syntaxe YAML : found unexpected end of stream; while scanning a quoted scalar"),
+     "catalogue/communities/syntaxe.yml:2:10: erreur de syntaxe YAML : guillemet ouvert jamais fermé "
+     "(fermez-le à la fin de la valeur, sur la même ligne, ou retirez les guillemets)"),
     ("tab.yml", "communities/tab.yml", "catalogue/communities/tab.yml:2:1: tabulation interdite (indentez avec des espaces)"),
     ("empty.yml", "communities/vide.yml", "catalogue/communities/vide.yml:1:1: fichier vide"),
     ("not-mapping.yml", "tools/liste.yml",
@@ -166,7 +168,7 @@ def test_command_line_exit_codes_and_no_traceback(catalogue, tmp_path):
     usage = subprocess.run([*campus, "check", "--format", "xml"], capture_output=True, text=True)
     missing = subprocess.run([*campus, "check", str(tmp_path / "nowhere")], capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stdout + bad.stderr
-    assert usage.returncode == 2 and "invalid choice" in usage.stderr
+    assert usage.returncode == 2 and "valeur « xml » inconnue pour --format" in usage.stderr
     assert missing.returncode == 1 and "dossier du catalogue introuvable" in missing.stdout
 
 
@@ -176,3 +178,49 @@ def test_real_catalogue_is_valid(capsys):
     assert code == 0, "\n".join(lines)
     total = int(lines[-1].split(": ")[1].split()[0])
     assert total > 50
+
+
+# A record's YAML written wrong as editors do: the French message and the line to correct (PyYAML
+# often notices on the next line, or at the end of the file).
+YAML_SYNTAX = [
+    ('title: "Guide\nsummary: Un guide.\n', "1:8", "guillemet ouvert jamais fermé"),
+    ("title: Guide\n  summary: Un guide.\n", "2:10", "deux-points inattendu"),
+    ("title: Guide\nsummary Un guide.\nkind: guide\n", "2:1", "deux-points manquant après le nom du champ"),
+    ("sessions:\n  - start: 2024-01-01\n   end: 2024-01-02\n", "3:4", "indentation incorrecte"),
+    ("themes: [facilitation\nsummary: Un guide.\n", "1:9", "liste entre crochets non fermée ou mal séparée"),
+    ("title: *important*\n", "1:8", "« * » ou « & » en début de valeur"),
+    ("title: @guide\n", "1:8", "caractère « @ » interdit en début de valeur"),
+    ('title: "Guide" pratique\n', "1:16", "texte inattendu après la fin d'une valeur"),
+    ('title: "C:\\Guide"\n', "1:12", "séquence « \\G » inconnue entre guillemets doubles"),
+    ("title: Guide\n- pratique\n", "2:1", "tiret de liste mal placé"),
+    ("description: |x\n  Texte.\n", "1:14", "bloc de texte « | » ou « > » mal écrit"),
+]
+
+
+@pytest.mark.parametrize("text,where,message", YAML_SYNTAX, ids=[m for _, _, m in YAML_SYNTAX])
+def test_yaml_syntax_errors_are_french_and_at_the_faulty_line(catalogue, capsys, text, where, message):
+    (catalogue / "tools" / "syntaxe.yml").write_text(text, encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    found = re.fullmatch(r"catalogue/tools/syntaxe\.yml:(\d+:\d+): erreur de syntaxe YAML : (.+) \((.+)\)", lines[0])
+    assert code == 1 and found, lines
+    assert (found[1], found[2]) == (where, message)
+    assert not re.search(r"\b(found|expected|while|scanning|parsing)\b", lines[0])  # nothing left in English
+
+
+def test_references_of_an_invalid_record_are_checked_too(catalogue, capsys):
+    """A record with a bad value still has its themes, organisation and communities checked."""
+    record = catalogue / "trainings" / "devenez-facilitateur.yml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("format: blended", "format: mixte").replace("themes: [facilitation]", "themes: [facilitaton]")
+                      .replace("organisation: ditp", "organisation: ditpp")
+                      .replace("communities: [facilitateurs-publics]", "communities: [Bad Id]"), encoding="utf-8")
+    code, lines = check(catalogue, capsys)
+    messages = [re.sub(r"^catalogue/trainings/devenez-facilitateur\.yml:\d+:\d+: ", "", line) for line in lines[:-1]]
+    assert code == 1 and messages == [
+        "valeur « mixte » non autorisée pour « format » (valeurs possibles : online, in_person, blended)",
+        "organisation inconnue « ditpp » (vouliez-vous dire « ditp » ?)",
+        "identifiant invalide « Bad Id » dans « communities » (vouliez-vous dire « bad-id » ? lettres minuscules "
+        "sans accent, chiffres et tirets)",
+        "thématique inconnue « facilitaton » (vouliez-vous dire « facilitation » ?)",
+    ], lines
+    assert lines[-1] == "4 problèmes dans 1 fichier"

@@ -120,9 +120,9 @@ def _text(documentation) -> str:
     return documentation or ""
 
 
-def _uncommented(scaffold: str) -> str:
+def _uncommented(scaffold: str, fields: list[str]) -> str:
     """The scaffold with every optional field written out, as an editor fills them in."""
-    return re.sub(r"(?m)^# ([a-z_]+):  # .*$", r"\1:", scaffold)
+    return scaffold + "".join(f"{name}:\n" for name in fields if not re.search(rf"(?m)^{name}:", scaffold))
 
 
 def _position(text: str, field: str) -> dict:
@@ -182,7 +182,7 @@ def test_every_field_shows_its_french_description_and_choices(server, project, t
                      for value, label in _labels(name, record_type.model).items() if label not in doc]
 
     # Hover on each field once written out: its title, its description, its choices' labels.
-    text = _uncommented(scaffold)
+    text = _uncommented(scaffold, fields)
     server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
                                              "contentChanges": [{"text": text}]})
     for name in fields:

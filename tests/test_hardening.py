@@ -101,8 +101,8 @@ CASES = [
                              "(ce champ tient sur une ligne, sans caractère invisible)"),
     # positions inside the file
     ("only-dashes.yml", T, "1:4: le fichier doit contenir une fiche (des lignes « champ: valeur »), pas une valeur vide"),
-    ("unclosed-flow.yml", T, "6:11: erreur de syntaxe YAML : expected ',' or '}', but got '<stream end>'; "
-                             "while parsing a flow mapping (vérifiez l'indentation, les deux-points et les guillemets)"),
+    ("unclosed-flow.yml", T, "6:11: erreur de syntaxe YAML : accolade non fermée ou éléments mal séparés "
+                             "(fermez « { » par « } » sur la même ligne et séparez les éléments par des virgules)"),
     # YAML 1.1 numbers and dates whose meaning would silently change
     ("octal-founded.yml", C, "7:10: nombre « 010 » refusé dans « founded » : seuls les entiers décimaux simples "
                              "sont acceptés (écrivez 10)"),

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project, parse
 
-REUSED = re.compile(r"Campus : (\d+) pages reprises du cache, (\d+) pages rendues")
-REUSED_RECORDS = re.compile(r"Campus : (\d+) fiches reprises du cache, (\d+) fiches lues")
+REUSED = re.compile(r"Campus : (\d+) pages? reprises? du cache, (\d+) pages? rendues?")
+REUSED_RECORDS = re.compile(r"Campus : (\d+) fiches? reprises? du cache, (\d+) fiches? lues?")
 
 
 def _files(site: Path) -> dict[str, bytes]:

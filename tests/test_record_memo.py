@@ -20,7 +20,7 @@ from mkdocs_campus.speed.parallel import prefetcher
 from mkdocs_campus.catalogue.errors import format_problems
 from mkdocs_campus.catalogue.validate import validate_catalogue
 
-REUSED = re.compile(r"Campus : (\d+) fiches reprises du cache, (\d+) fiches lues")
+REUSED = re.compile(r"Campus : (\d+) fiches? reprises? du cache, (\d+) fiches? lues?")
 
 
 def _write(path: Path, text: str) -> None:

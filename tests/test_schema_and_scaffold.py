@@ -123,9 +123,9 @@ def test_new_scaffolds_a_record_with_required_fields(tmp_path, capsys, monkeypat
     # Unfilled, the scaffold is refused with what to fill in.
     assert main(["check", "catalogue"]) == 1
     out = capsys.readouterr().out
-    assert "catalogue/trainings/decouvrir-l-evaluation-d-impact.yml:4:10: « summary » est vide" in out
+    assert "catalogue/trainings/decouvrir-l-evaluation-d-impact.yml:3:10: « summary » est vide" in out
     # Filled, it passes.
-    path.write_text(text.replace("summary: ''", "summary: Une initiation.").replace(
+    path.write_text(text.replace('summary: ""', "summary: Une initiation.").replace(
         "sources: []", "sources: [article-campus]"), encoding="utf-8")
     assert main(["check", "catalogue"]) == 0
 

@@ -259,3 +259,24 @@ def test_stopping_the_preview_stops_its_search_indexer(tmp_path):
                 proc.wait()
             if pid_file.exists() and pid_file.read_text().strip() and _alive(int(pid_file.read_text())):
                 os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("served", [True], ids=["serve --dirty"], indirect=True)
+def test_preview_survives_a_change_of_mkdocs_yml(served, tmp_path):
+    """Adding `networks:` to mkdocs.yml while `make serve` runs: every page keeps answering after
+    the rebuild (it once left the home page, listings and records at 404 until the next edit)."""
+    project, server = served
+    other = tmp_path / "autre"
+    from mkdocs_campus.commands.cli import main
+    assert main(["export", str(other), "--catalogue", str(project / "catalogue"),
+                 "--site-url", "https://autre.example.org/"]) == 0
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins:\n  - campus:\n      networks:\n"
+                      f"        - name: Autre réseau\n          url: {other / 'campus.json'}\n", encoding="utf-8")
+    built = server.output().count("Documentation built")
+    _until(lambda: server.output().count("Documentation built") > built, server)
+    time.sleep(1)  # what the build's last step did is done
+    pages = ["", "formations/", "communautes/codeveloppeurs/", "champs-des-fiches/", "thematiques/facilitation/"]
+    assert {page: _get(server.url + page) is not None for page in pages} == dict.fromkeys(pages, True), \
+        server.output()[-3000:]
+    assert "réseau « Autre réseau »" in server.output()

@@ -17,6 +17,10 @@ from mkdocs.config.base import ValidationError
 from ..outputs.resources import theme_dir
 
 BRAND_CSS = "assets/campus-marque.css"
+# What every campus page needs, from the packaged theme: the plugin adds them itself (as Material's
+# plugins add theirs), so no mkdocs.yml can forget them; the site's own extra_css comes after ours.
+OWN_CSS = ("assets/campus.css",)
+OWN_JAVASCRIPT = ("assets/campus-a11y.js",)
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text: white text on the primary colour, links on white
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -107,5 +111,7 @@ def apply(config, options) -> None:
         config.extra["campus_short_name"] = options.short_name  # theme/main.html shows it in the header
     if options.logo:
         config.theme["logo"] = options.logo
-    if options.primary_color and BRAND_CSS not in config.extra_css:
-        config.extra_css.append(BRAND_CSS)
+    own_css = OWN_CSS + ((BRAND_CSS,) if options.primary_color else ())
+    config.extra_css[:] = [*own_css, *(path for path in config.extra_css if path not in own_css)]
+    config.extra_javascript[:] = [*OWN_JAVASCRIPT, *(script for script in config.extra_javascript
+                                                     if str(script) not in OWN_JAVASCRIPT)]

@@ -21,7 +21,7 @@ from ..speed import incremental
 from ..catalogue import timings
 from .options import CampusConfig
 from ..catalogue.files import resolved
-from ..catalogue.errors import CatalogueError
+from ..catalogue.errors import CatalogueError, counted
 from ..outputs.search import SearchIndexError, WrittenPages, build_search_index, pagefind_binary
 from ..speed.exporting import Exports, ExportsError
 from ..speed.serving import ServeSession
@@ -104,10 +104,12 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                                       building=self.command == "build", site_name=config.site_name, exports=exports)
         kept = self.session.outputs if self.session and self.dirty else set()
         generated = pages.add_pages(files, config, generated, self.pages.reused, kept)
-        self._outputs = {file.abs_dest_path for file in generated.values()} if self.cache is not None else set()
+        # Under serve, what this build wrote, whether the page cache is on or not (networks turn it off):
+        # the next build removes only what it no longer writes (keep_outputs).
+        self._outputs = {file.abs_dest_path for file in generated.values()} if self.session is not None else set()
         if self.cache is not None:
-            log.info(f"Campus : {len(self.pages.reused)} pages reprises du cache, "
-                     f"{len(generated) - len(self.pages.reused)} pages rendues")
+            log.info(f"Campus : {counted(len(self.pages.reused), 'page reprise', 'pages reprises')} du cache, "
+                     f"{counted(len(generated) - len(self.pages.reused), 'page rendue', 'pages rendues')}")
         self.exports = Exports(exports, renderer.data_file_names, apart=self.pages.exports_apart, session=self.session)
         self._exports_apart = pages.add_data_files(files, config, self.exports, self.dirty)
         pages.add_editor_files(files, config, self.project)  # /admin/

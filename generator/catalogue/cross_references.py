@@ -4,7 +4,8 @@ fields hold references, to what."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+import typing
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -46,20 +47,53 @@ def references_in(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, str
             yield from references_in(item, loc + (index,))
 
 
-def reference_problems(result: ValidCatalogue, references_of, unreadable: set[str], document) -> list[Problem]:
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, through Optional, list and Annotated, or None."""
+    while typing.get_origin(annotation) is not None:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if not args:
+            return None
+        annotation = args[0]
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def raw_references(data: Any, model: type[BaseModel], loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """Every (loc, target, id) the parsed mapping of a record that failed validation refers to, in
+    the fields the model declares: its references are still checked (every problem at once)."""
+    if not isinstance(data, dict):
+        return
+    for name, info in model.model_fields.items():
+        if name not in data:
+            continue
+        value, target = data[name], REFERENCE_FIELDS.get(name)
+        nested = _nested_model(info.annotation)
+        if target and isinstance(value, str):
+            yield loc + (name,), target, value
+        elif target and isinstance(value, list):
+            yield from ((loc + (name, index), target, ref) for index, ref in enumerate(value) if isinstance(ref, str))
+        elif nested is not None and isinstance(value, dict):
+            yield from raw_references(value, nested, loc + (name,))
+        elif nested is not None and isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from raw_references(item, nested, loc + (name, index))
+
+
+def reference_problems(result: ValidCatalogue, references_of, unreadable: set[str], document,
+                       invalid: Iterable[tuple[str, str]] = ()) -> list[Problem]:
     """Every reference to a record or list entry that does not exist (with a suggestion, or the type
     the id has), and a tool in its own collection, located by `document(record_id)`. References to
-    records already reported as unreadable (`unreadable`) are not unknown."""
+    records already reported as unreadable (`unreadable`) are not unknown; `invalid`: (id, path) of
+    the records that failed validation, whose references are checked too."""
     problems = []
     known = {"themes": result.themes, "organisations": result.organisations, "sources": result.sources,
              "community": {x.id for x in result.records if x.type == "community"},
              "tool": {x.id for x in result.records if x.type == "tool"}}
     all_ids = {x.id: x.type for x in result.records}
-    for item in result.records:
-        for loc, target, ref in references_of(item.id):
+    for item_id, item_path in [*((x.id, x.path) for x in result.records), *invalid]:
+        for loc, target, ref in references_of(item_id):
             if ref in known[target]:
-                if target == "tool" and loc[0] == "collection" and ref == item.id:
-                    problems.append(Problem(item.path, *document(item.id).position(loc),
+                if target == "tool" and loc[0] == "collection" and ref == item_id:
+                    problems.append(Problem(item_path, *document(item_id).position(loc),
                                             "un outil ne peut pas faire partie de lui-même"))
                 continue
             if ref in unreadable and target in ("community", "tool"):
@@ -70,7 +104,7 @@ def reference_problems(result: ValidCatalogue, references_of, unreadable: set[st
             if elsewhere:
                 hint = f"« {ref} » est une fiche de type {r.RECORD_TYPES[elsewhere].label.lower()}" + (
                     f" ; {hint}" if hint else "")
-            problems.append(Problem(item.path, *document(item.id).position(loc), f"{label} inconnue « {ref} »"
+            problems.append(Problem(item_path, *document(item_id).position(loc), f"{label} inconnue « {ref} »"
                                     if label in ("thématique", "source", "organisation", "communauté")
                                     else f"{label} inconnu « {ref} »", hint))
     return problems

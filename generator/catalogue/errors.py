@@ -101,11 +101,14 @@ class CatalogueError(Exception):
         super().__init__(format_problems(self.problems))
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`number` and its noun agreed in French: 0 and 1 take the singular (« 0 fiche », « 2 fiches »)."""
+    return f"{number} {singular if abs(number) < 2 else plural or singular + 's'}"
+
+
 def summary_line(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
-    plural = "s" if len(problems) > 1 else ""
-    return (f"{len(problems)} problème{plural} dans {files} fichier"
-            f"{'s' if files > 1 else ''}")
+    return f"{counted(len(problems), 'problème')} dans {counted(files, 'fichier')}"
 
 
 def format_problems(problems: list[Problem], fmt: str = "text", *, title: str = "campus check",

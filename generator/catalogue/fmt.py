@@ -29,7 +29,8 @@ The editor sees a reference list (a top-level YAML list) as `{items: [...]}`: ca
 wraps it in `fromFile` and unwraps it in `toFile`. Its toFile also drops keys whose value is
 null, undefined, "", [] or {} (an empty widget); `campus fmt` keeps every value it reads.
 `campus fmt --drop-comments` drops the comments instead of refusing the file (asked for, so not
-silent: `campus new` writes its help as comments).
+silent). `campus new` and `campus init` write their files in this format, without comments: a
+field's help is in the schema, the editor and the page « Champs des fiches ».
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from .errors import HIDDEN_CHARACTERS, Problem, describe_character, quote
+from . import yaml_syntax
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 64
@@ -311,14 +312,9 @@ def parse_yaml(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
         line, column = _pos(exc.mark) if exc.mark else (1, 1)
         return None, [bounds.problem(Problem(path, line, column, exc.message, exc.hint))]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # An unclosed quote or bracket is reported at the end of the file: point at its start.
-        if exc.context_mark and exc.problem and ("end of stream" in exc.problem or "<stream end>" in exc.problem):
-            mark = exc.context_mark
+        mark, message, hint = yaml_syntax.explain(exc)  # in French, at the line to correct
         line, column = _pos(mark) if mark else (1, 1)
-        what = "; ".join(x for x in (exc.problem, exc.context) if x) or "syntaxe invalide"
-        return None, [bounds.problem(Problem(path, line, column, f"erreur de syntaxe YAML : {what}",
-                                             "vérifiez l'indentation, les deux-points et les guillemets"))]
+        return None, [bounds.problem(Problem(path, line, column, message, hint))]
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
         return None, [Problem(path, 1, 1, f"YAML illisible : {exc}")]
     for table in (doc.values, doc.keys):

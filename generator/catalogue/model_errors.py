@@ -149,11 +149,13 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
     elif kind == "string_too_long":
         message = f"« {name} » est trop long ({len(value)} caractères, maximum {ctx.get('max_length')})"
     elif kind == "too_short":
-        message = f"« {name} » doit contenir au moins {ctx.get('min_length')} élément"
+        least = ctx.get("min_length")
+        message = f"« {name} » doit contenir au moins {least} élément{'s' if least not in (0, 1) else ''}"
     elif kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        message = f"valeur « {value} » non autorisée pour « {name} »"
-        hint = suggest(value, allowed) or ("valeurs possibles : " + ", ".join(allowed))
+        # An empty value is a field left to fill (as `campus new` writes it), not a wrong value.
+        message = f"« {name} » est vide" if value == "" else f"valeur « {value} » non autorisée pour « {name} »"
+        hint = (value and suggest(value, allowed)) or ("valeurs possibles : " + ", ".join(allowed))
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
         if pattern == r.URL_PATTERN:
@@ -162,6 +164,9 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
         elif pattern == r.EMAIL_PATTERN:
             message = f"adresse e-mail invalide « {value} »"
             hint = "une boîte fonctionnelle, par exemple contact@exemple.gouv.fr"
+        elif value == "":
+            message = f"« {name} » est vide"
+            hint = "un identifiant : lettres minuscules sans accent, chiffres et tirets"
         else:
             message = f"identifiant invalide « {value} » dans « {name} »"
             hint = (f"vouliez-vous dire « {slugify(value)} » ? " if isinstance(value, str) and slugify(value) else "") + \

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Iterable
 
 from . import records as r
-from .cross_references import (REFERENCE_FIELDS, collection_cycles, organisation_parents, reference_problems,
-                               references_in)
+from .cross_references import (REFERENCE_FIELDS, collection_cycles, organisation_parents, raw_references,
+                               reference_problems, references_in)
 from .discover import display_path, load_reference_list, record_files
 from .errors import Problem
 from .files import loops
 from .load import Document, load_file, symlink_loop
 from .model_errors import describe, duplicate_items, slugify, validate_mapping
 
-__all__ = ["REFERENCE_FIELDS", "Located", "RecordFile", "ValidCatalogue", "references_in", "slugify",
-           "validate_catalogue", "validate_mapping"]
+__all__ = ["REFERENCE_FIELDS", "Located", "RecordFile", "ValidCatalogue", "invalid_record_references", "references_in",
+           "slugify", "validate_catalogue", "validate_mapping"]
 
 _ID_RE = re.compile(r.ID_PATTERN)
 
@@ -118,6 +118,7 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
     files_of: dict[str, tuple[Path, str, RecordFile]] = {}
     seen: dict[str, str] = {}
     unreadable: set[str] = set()  # records already reported: references to them are not unknown
+    invalid: list[tuple[str, str]] = []  # records that failed validation: their references are checked too
     try:
         for type_name, path, display in found:
             record_type = r.RECORD_TYPES[type_name]
@@ -146,6 +147,8 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
                 result.records.append(Located(record_id, type_name, read_file.record, display))
             else:
                 unreadable.add(record_id)
+                files_of[record_id] = (path, display, read_file)
+                invalid.append((record_id, display))
     finally:
         if prefetched is not None:
             prefetched.close()
@@ -158,7 +161,7 @@ def validate_catalogue(root: Path, base: Path | None = None, memo=None,
         return read_file.document
 
     problems.extend(reference_problems(result, lambda record_id: files_of[record_id][2].references,
-                                       unreadable, document))
+                                       unreadable, document, invalid))
     problems.extend(collection_cycles(result, document))
     problems.extend(organisation_parents(result, lists.get("organisations")))
     return result, sorted(set(problems))
@@ -169,8 +172,15 @@ def _validate_record(doc: Document, model) -> tuple[r.Record | None, list[Proble
     record, problems = validate_mapping(doc, model)
     problems = problems + duplicate_items(doc)
     if record is None:
-        return None, problems, []
+        return None, problems, invalid_record_references(doc, model, problems)
     return record, problems + _date_order(record, doc), list(references_in(record))
+
+
+def invalid_record_references(doc: Document, model, problems: list[Problem]) -> list[tuple[tuple, str, str]]:
+    """The references of a record that failed validation, from its fields that parsed, but those
+    already reported where they are (an id written wrong): checked like a valid record's."""
+    reported = {(p.line, p.column) for p in problems}
+    return [ref for ref in raw_references(doc.data, model) if doc.position(ref[0]) not in reported]
 
 
 def _date_order(record: r.Record, doc: Document) -> list[Problem]:

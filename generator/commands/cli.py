@@ -10,13 +10,14 @@ from pathlib import Path
 
 from ..catalogue import records as r
 from ..catalogue.files import loops, resolved
-from ..catalogue.errors import CatalogueError, format_problems, summary_line
+from ..catalogue.errors import CatalogueError, counted, format_problems, summary_line
 from ..catalogue.fmt import catalogue_comments, format_warnings
 from ..catalogue.pipeline import read_catalogue
 from ..outputs.render import SiteRenderer, write_pages, written_pages
 from ..outputs.schema import stale_schemas, write_schemas
 from ..catalogue.validate import validate_catalogue
 from . import fmt as fmt_command
+from .french_args import TYPES_HELP, FrenchParser, record_type
 
 
 def _catalogue_root(path: Path) -> Path:
@@ -48,8 +49,9 @@ def cmd_check(args) -> int:
         print(summary_line(problems), file=sys.stderr if args.format != "text" else sys.stdout)
         return 1
     total = sum(counts.values())
-    detail = ", ".join(f"{counts.get(t.name, 0)} {t.plural.lower()}" for t in r.RECORD_TYPES.values())
-    message = f"Catalogue valide : {total} fiches ({detail})"
+    detail = ", ".join(counted(counts.get(t.name, 0), t.label.lower(), t.plural.lower())
+                       for t in r.RECORD_TYPES.values())
+    message = f"Catalogue valide : {counted(total, 'fiche')} ({detail})"
     if args.format == "json":
         print("[]")
         print(message, file=sys.stderr)
@@ -69,7 +71,8 @@ def cmd_new(args) -> int:
     except ValueError as exc:
         print(f"campus new : {exc}", file=sys.stderr)
         return 2
-    print(f"Fiche créée : {os.path.relpath(path)}\nComplétez-la, puis lancez « campus check ».")
+    print(f"Fiche créée : {os.path.relpath(path)}\nComplétez ses champs (l'aide de chacun : la page « Champs des "
+          "fiches » du site, ou votre éditeur par le schéma), puis lancez « campus check ».")
     return 0
 
 
@@ -91,7 +94,7 @@ def cmd_pages(args) -> int:
     content = Path(args.content)
     pages = SiteRenderer(catalogue).all_pages(intro, written_pages(content) if content.is_dir() else {})
     write_pages(pages, Path(args.out))
-    print(f"{len(pages)} pages écrites dans {args.out}")
+    print(f"{counted(len(pages), 'page écrite', 'pages écrites')} dans {args.out}")
     return 0
 
 
@@ -136,9 +139,10 @@ def cmd_init(args) -> int:
     except InitError as exc:
         print(f"campus init : {exc}", file=sys.stderr)
         return 2
-    print(f"Site « {' '.join(args.name.split())} » créé dans {target} ({len(written)} fichiers).\n"
-          f"Ensuite : cd {target}, complétez les pages de content/ (repères « [À compléter] »), "
-          "puis « campus new », « campus check » et « mkdocs build --strict ».")
+    print(f"Site « {' '.join(args.name.split())} » créé dans {target} ({counted(len(written), 'fichier')}).\n"
+          f"Ensuite : cd {target} && make site (installe le générateur dans .venv, vérifie et construit le site) ; "
+          "complétez les pages de content/ (repères « [À compléter] ») ; .venv/bin/campus new TYPE \"Titre\" "
+          "ajoute une fiche. Le mode d'emploi : README.md.")
     return 0
 
 
@@ -150,13 +154,13 @@ def cmd_export(args) -> int:
     site_url = args.site_url if args.site_url is not None else site_url_from_config(Path(args.config))
     from ..outputs.networks import networks_from_config
     written = write_exports(catalogue, Path(args.out), site_url, networks_from_config(Path(args.config)))
-    print(f"{len(written)} fichiers de données écrits dans {args.out}")
+    print(f"{counted(len(written), 'fichier de données écrit', 'fichiers de données écrits')} dans {args.out}")
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="campus", description="Outils du catalogue Campus.")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = FrenchParser(prog="campus", description="Outils du catalogue Campus.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE", title="commandes")
 
     check = sub.add_parser("check", help="vérifier tout le catalogue et signaler chaque problème")
     check.add_argument("paths", nargs="*", metavar="PATH", help="dossier du catalogue ou fichiers (défaut : catalogue)")
@@ -164,19 +168,19 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     new = sub.add_parser("new", help="créer une nouvelle fiche")
-    new.add_argument("type", choices=sorted(r.RECORD_TYPES))
-    new.add_argument("title")
-    new.add_argument("--catalogue", default="catalogue")
+    new.add_argument("type", metavar="TYPE", type=record_type, help=f"type de la fiche : {TYPES_HELP}")
+    new.add_argument("title", metavar="TITRE", help="titre de la fiche, qui donne son nom de fichier")
+    new.add_argument("--catalogue", default="catalogue", help="dossier du catalogue (défaut : catalogue)")
     new.set_defaults(func=cmd_new)
 
     pages = sub.add_parser("pages", help="écrire les pages générées (Markdown) pour un autre moteur")
-    pages.add_argument("out")
-    pages.add_argument("--catalogue", default="catalogue")
-    pages.add_argument("--content", default="content")
+    pages.add_argument("out", metavar="DOSSIER", help="dossier où écrire les pages")
+    pages.add_argument("--catalogue", default="catalogue", metavar="DOSSIER", help="dossier du catalogue")
+    pages.add_argument("--content", default="content", metavar="DOSSIER", help="dossier des pages écrites à la main")
     pages.set_defaults(func=cmd_pages)
 
     schema = sub.add_parser("schema", help="écrire les schémas JSON des fiches")
-    schema.add_argument("out", nargs="?", default="schemas")
+    schema.add_argument("out", nargs="?", default="schemas", metavar="DOSSIER", help="dossier des schémas (défaut : schemas)")
     schema.add_argument("--check", action="store_true", help="vérifier que les schémas sont à jour")
     schema.set_defaults(func=cmd_schema)
 
@@ -184,9 +188,10 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("site", metavar="SITE_DIR", help="dossier du site construit (par exemple site)")
     links.add_argument("--external", action="store_true",
                        help="vérifier aussi les liens vers d'autres sites (demande le réseau)")
-    links.add_argument("--site-url", default=None,
+    links.add_argument("--site-url", default=None, metavar="URL",
                        help="adresse publique du site (défaut : lien canonique de la page d'accueil)")
-    links.add_argument("--timeout", type=float, default=10.0, help="délai par adresse externe, en secondes")
+    links.add_argument("--timeout", type=float, default=10.0, metavar="SECONDES",
+                       help="délai par adresse externe, en secondes")
     links.set_defaults(func=cmd_links)
 
     review = sub.add_parser("review", help="lister les fiches à revoir : anciennes, sessions passées, adresses mortes")
@@ -202,15 +207,15 @@ def parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="créer le site d'un nouveau réseau, prêt à remplir")
     init.add_argument("dir", metavar="DIR", help="dossier à créer (absent ou vide)")
     init.add_argument("name", metavar="NOM", help="nom du réseau, par exemple « Campus des facilitateurs »")
-    init.add_argument("--short-name", default=None, help="nom court, pour l'en-tête (défaut : le nom)")
+    init.add_argument("--short-name", default=None, metavar="NOM_COURT", help="nom court, pour l'en-tête (défaut : le nom)")
     init.set_defaults(func=cmd_init)
 
     export = sub.add_parser("export", help="écrire les données ouvertes : JSON, CSV par type et schémas")
-    export.add_argument("out", metavar="DIR")
-    export.add_argument("--catalogue", default="catalogue")
-    export.add_argument("--site-url", default=None,
+    export.add_argument("out", metavar="DIR", help="dossier où écrire les données")
+    export.add_argument("--catalogue", default="catalogue", metavar="DOSSIER", help="dossier du catalogue")
+    export.add_argument("--site-url", default=None, metavar="URL",
                         help="adresse publique du site, pour les liens des fiches (défaut : site_url de --config)")
-    export.add_argument("--config", default="mkdocs.yml", help="configuration MkDocs où lire site_url")
+    export.add_argument("--config", default="mkdocs.yml", metavar="FICHIER", help="configuration MkDocs où lire site_url")
     export.set_defaults(func=cmd_export)
 
     fmt = sub.add_parser("fmt", help="mettre les fichiers du catalogue au format de l'éditeur en ligne")

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..catalogue.errors import Problem, format_problems
+from ..catalogue.errors import Problem, counted, format_problems
 from ..catalogue.files import replace_file
 from ..catalogue.fmt import format_text, js_table, kind_of
 from ..catalogue.load import read_regular
@@ -62,7 +62,7 @@ def run(paths: list[str], check: bool, fmt: str = "text", drop_comments: bool = 
         print(format_problems(sorted(problems), fmt).replace("title=campus check::", "title=campus fmt::"))
         return 1
     if not check:
-        print(f"{len(files)} fichiers au format de l'éditeur en ligne ({changed} mis en forme)")
+        print(f"{counted(len(files), 'fichier')} au format de l'éditeur en ligne ({changed} mis en forme)")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 The files come from the package (generator/starter/, whose top-level names starting with "_" are
 written with a dot: `_github` -> `.github`), with the network's name put in; the JSON Schemas are
-generated from the models like `campus schema` does.
+generated from the models like `campus schema` does, and the empty reference lists are written in
+the web editor's format (campus fmt), so `campus check` and `campus fmt --check` pass at once.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import html
 import json
 from pathlib import Path
 
+from ..catalogue import fmt
+from ..catalogue import records as r
+from ..catalogue.validate import slugify
 from ..outputs.resources import starter_dir
 from ..outputs.schema import write_schemas
+from .pin import installed_requirement
 
 TEXT_SUFFIXES = {".md", ".yml", ".yaml", ".txt", ""}
 
@@ -30,7 +35,13 @@ def _target_name(relative: Path) -> Path:
 
 def _substitutions(name: str, short_name: str) -> dict[str, str]:
     description = f"{name} : le catalogue ouvert des communautés, formations, outils et interventions."
+    line, note = installed_requirement()
     return {
+        "__GENERATEUR__": line,
+        "__NOTE__": note,
+        # Until the platform gives the address (CAMPUS_SITE_URL), one that no other campus has: an
+        # included network's records are told from this site's own by their address.
+        "__ADRESSE__": f"https://{slugify(name) or 'campus'}.example.org/",
         "__NOM_YAML__": json.dumps(name, ensure_ascii=False),
         "__NOM_COURT_YAML__": json.dumps(short_name, ensure_ascii=False),
         "__DESCRIPTION_YAML__": json.dumps(description, ensure_ascii=False),
@@ -58,6 +69,11 @@ def init_site(target: Path, name: str, short_name: str | None = None) -> list[Pa
             path.write_text(text, encoding="utf-8")
         else:
             path.write_bytes(source.read_bytes())
+        written.append(path)
+    for list_name in r.REFERENCE_LISTS:
+        path = target / "catalogue" / f"{list_name}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(fmt.emit(list_name, []), encoding="utf-8")
         written.append(path)
     written += write_schemas(target / "schemas")
     return written

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
+from ..catalogue.errors import counted
 
 # Attributes that point at something the browser fetches or follows.
 LINK_ATTRIBUTES = {
@@ -59,15 +60,17 @@ class Report:
     broken: list[Broken] = field(default_factory=list)
 
     def summary(self) -> str:
-        checked = f"{self.internal} liens internes vérifiés dans {self.pages} pages"
-        checked += (f", {self.external} adresses externes vérifiées" if self.checked_external
-                    else f" ; {self.external} adresses externes non vérifiées (ajoutez --external)")
+        checked = (f"{counted(self.internal, 'lien interne vérifié', 'liens internes vérifiés')} "
+                   f"dans {counted(self.pages, 'page')}")
+        checked += (f", {counted(self.external, 'adresse externe vérifiée', 'adresses externes vérifiées')}"
+                    if self.checked_external else
+                    f" ; {counted(self.external, 'adresse externe non vérifiée', 'adresses externes non vérifiées')}"
+                    " (ajoutez --external)")
         if not self.broken:
             return f"Aucun lien cassé : {checked}."
         pages = len({b.page for b in self.broken})
-        plural = "s" if len(self.broken) > 1 else ""
-        return (f"{len(self.broken)} lien{plural} cassé{plural} dans {pages} page"
-                f"{'s' if pages > 1 else ''} ({checked}).")
+        return (f"{counted(len(self.broken), 'lien cassé', 'liens cassés')} dans {counted(pages, 'page')} "
+                f"({checked}).")
 
 
 class _PageParser(HTMLParser):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from pydantic.fields import FieldInfo
 
+from ..catalogue import fmt
 from ..catalogue import records as r
-from ..outputs.schema import all_schemas
 from ..catalogue.validate import slugify
 
 
@@ -24,32 +23,14 @@ def _placeholder(name: str, info: FieldInfo, title: str, today: dt.date):
     return ""
 
 
-def _comment(info: FieldInfo, schema_property: dict) -> str:
-    """Title and description, as the editor shows them (the schema's, lifted from the field's type)."""
-    text = info.title or ""
-    description = schema_property.get("description") or info.description
-    if description:
-        text += f" — {description}"
-    return text
-
-
 def scaffold_text(type_name: str, title: str, today: dt.date) -> str:
-    """The YAML of a new record: required fields to fill in, optional ones as comments."""
+    """The YAML of a new record: its required fields to fill in, in the web editor's format (campus
+    fmt), with no comment it would drop. Each field's help is in the schema (the editor's hover and
+    completion), the /admin/ editor and the page « Champs des fiches »."""
     record_type = r.RECORD_TYPES[type_name]
-    properties = all_schemas()[f"{type_name}.schema.json"]["properties"]
-    lines = [f"# yaml-language-server: $schema=../../schemas/{type_name}.schema.json",
-             f"# {record_type.label} — remplissez les champs puis lancez « campus check »."]
-    for name, info in record_type.model.model_fields.items():
-        if info.is_required() or name == "updated":
-            value = _placeholder(name, info, title, today)
-            dumped = f"{name}: []" if value == [] else yaml.safe_dump(
-                {name: value}, allow_unicode=True, default_flow_style=False, width=1000).strip()
-            lines.append(f"{dumped}  # {_comment(info, properties[name])}")
-    lines.append("# Champs facultatifs :")
-    for name, info in record_type.model.model_fields.items():
-        if not info.is_required() and name != "updated":
-            lines.append(f"# {name}:  # {_comment(info, properties[name])}")
-    return "\n".join(lines) + "\n"
+    data = {name: _placeholder(name, info, title, today)
+            for name, info in record_type.model.model_fields.items() if info.is_required() or name == "updated"}
+    return fmt.emit(type_name, data)
 
 
 def new_record(catalogue: Path, type_name: str, title: str, today: dt.date) -> Path:

@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 from pydantic import BaseModel
 
 from ..catalogue import records as r
+from ..catalogue.errors import counted
 from ..catalogue.mkdocs_config import config_chain
 from ..catalogue.model import FORWARD, Catalogue, Entry
 from .present import french_date
@@ -304,7 +305,8 @@ def data_page(catalogue: Catalogue) -> dict:
                                     "many": c.many, "allowed": ", ".join(_allowed_values(info.name, c))}
                                    for c in csv_columns(info.name)]})
     schemas = sorted(all_schemas()) + [CATALOGUE_SCHEMA]
-    return {"json": {"name": JSON_NAME, "href": f"{EXPORT_DIR}/{JSON_NAME}", "count": len(catalogue.entries)},
+    return {"json": {"name": JSON_NAME, "href": f"{EXPORT_DIR}/{JSON_NAME}", "count": len(catalogue.entries),
+                     "count_text": counted(len(catalogue.entries), "fiche")},
             "tables": tables,
             "schemas": [{"name": n, "href": f"{EXPORT_DIR}/{SCHEMA_DIR}/{n}"} for n in schemas],
             "separator": LIST_SEPARATOR, "formula_prefixes": ", ".join(

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..catalogue import records as r
 from ..catalogue.clock import build_today
 from .dates import CALENDAR_FILE, SESSION_FACET, SESSION_UPCOMING, french_date, session_dates, session_row, split_sessions
+from ..catalogue.errors import counted
 from ..catalogue.model import FORWARD, Catalogue, Entry
 
 # Markdown may carry links, emphasis, lists, tables; never scripts, styles or handlers.
@@ -93,7 +94,7 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 
 def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    return counted(count, one, many)  # French: 0 and 1 take the singular
 
 
 class Presenter:
@@ -385,8 +386,8 @@ class Presenter:
                            for t in sorted(self.catalogue.themes.values(), key=lambda t: t.title.casefold())]}
 
     def home_page(self, intro_html: str = "") -> dict:
-        counts = [{"label": info.plural, "count": len(self.catalogue.of_type(info.name)),
-                   "url": f"{info.section}/"} for info in r.RECORD_TYPES.values()]
+        counts = [{"label": info.plural if count > 1 else info.label, "count": count, "url": f"{info.section}/"}
+                  for info, count in ((i, len(self.catalogue.of_type(i.name))) for i in r.RECORD_TYPES.values())]
         return {"counts": counts,
                 "themes": [{"title": t.title, "url": f"thematiques/{t.id}/",
                             "count": len(self.catalogue.by_theme.get(t.id, []))}

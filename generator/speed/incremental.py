@@ -23,6 +23,7 @@ from .cache import ENV_VAR, CachedPage, PageCache, RecordMemo, records_key, repl
 from .dependencies import Dependencies
 from .serving import ServeSession
 from ..catalogue import timings
+from ..catalogue.errors import counted
 from ..catalogue.model import Relations
 from ..catalogue.pipeline import read_catalogue
 from ..outputs import networks as site_networks
@@ -105,7 +106,8 @@ def read(folder: CacheFolder, catalogue_dir: Path, project: Path, *, session: Se
         elif memo is not None:
             with timings.stage("records memo"):
                 memo.save()
-            log.info(f"Campus : {memo.reused} fiches reprises du cache, {memo.computed} fiches lues")
+            log.info(f"Campus : {counted(memo.reused, 'fiche reprise', 'fiches reprises')} du cache, "
+                     f"{counted(memo.computed, 'fiche lue', 'fiches lues')}")
 
 
 class BuildPages:

@@ -12,7 +12,8 @@ the header's format, key and digest are this build's (otherwise no entry is used
 type and bytes' digest are those of the file now; the entry validates against a strict model
 (pydantic, unknown fields refused) whose record is the record type's own model, so a record is
 exactly one validation accepts; every problem is located in this file; and the flags agree
-with the record. The references the record makes are derived from it again, never read. A
+with the record. The references the record makes are derived from it again (from the file's bytes
+for an invalid record), never read. A
 tampered memo can thus only give a build one of the results validation can give, never run code.
 """
 
@@ -30,7 +31,7 @@ from ..catalogue import records as r
 from ..catalogue.errors import Problem
 from ..catalogue.files import replace_file
 from ..catalogue.load import load_file, parse_yaml, read_regular
-from ..catalogue.validate import RecordFile, references_in
+from ..catalogue.validate import RecordFile, invalid_record_references, references_in
 from .fingerprints import GENERATOR, hash_tree, installed_packages
 
 FORMAT = 2  # 1: memo.pickle; bump when an entry's layout or what it covers changes
@@ -174,6 +175,11 @@ class RecordMemo:
             self._raw[name], self._digests[name] = raw, digest
             line = self._stored.get(display)
             found = _result(line.partition(b"\t")[2], display, type_name, digest) if line is not None else None
+            if found is not None and found.mapping and found.record is None:
+                # An invalid record: the references of its fields that parsed, from its bytes again.
+                doc = parse_yaml(raw, display)[0]
+                found.references = invalid_record_references(doc, r.RECORD_TYPES[type_name].model, found.problems) \
+                    if doc is not None else []
             if found is not None:
                 self._hits[name] = found
             else:
