@@ -14,7 +14,7 @@ ENGLISH = re.compile(r"\b(usage|error|invalid|required|choose from|expected|unre
 # (arguments, the parser that answers, the French error expected after « … : erreur : »)
 CASES = [
     ([], "campus", "argument obligatoire manquant : « COMMANDE »"),
-    (["bogus"], "campus", "commande « bogus » inconnue (commandes : check, new, pages, schema, links, init, export, fmt)"),
+    (["bogus"], "campus", "commande « bogus » inconnue (commandes : check, new, pages, schema, links, review, init, export, fmt)"),
     (["check", "--format", "xml"], "campus check",
      "valeur « xml » inconnue pour --format (valeurs possibles : text, github, json)"),
     (["check", "--bad"], "campus", "argument inconnu : --bad"),
@@ -28,6 +28,7 @@ CASES = [
     (["init", "dossier"], "campus init", "argument obligatoire manquant : « NOM »"),
     (["init", "dossier", "Nom", "--short-name"], "campus init", "--short-name attend une valeur"),
     (["export"], "campus export", "argument obligatoire manquant : « DIR »"),
+    (["review", "--months", "douze"], "campus review", "valeur « douze » invalide pour --months (un nombre entier attendu)"),
     (["fmt", "--format", "yaml"], "campus fmt",
      "valeur « yaml » inconnue pour --format (valeurs possibles : text, github, json)"),
 ]

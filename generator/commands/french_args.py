@@ -32,7 +32,7 @@ _MESSAGES: list[tuple[str, object]] = [
     (r"argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)",
      lambda m: f"valeur « {m[2]} » inconnue pour {m[1]} (valeurs possibles : {_choices(m[3])})"),
     (r"argument (\S+): invalid (\w+) value: '([^']*)'",
-     lambda m: f"valeur « {m[3]} » invalide pour {m[1]} ({'un nombre' if m[2] in ('float', 'int') else m[2]} attendu)"),
+     lambda m: f"valeur « {m[3]} » invalide pour {m[1]} ({ {'float': 'un nombre', 'int': 'un nombre entier'}.get(m[2], m[2]) } attendu)"),
     (r"argument (\S+): expected one argument", lambda m: f"{m[1]} attend une valeur"),
     (r"argument (\S+): expected at least one argument", lambda m: f"{m[1]} attend au moins une valeur"),
     (r"argument (\S+): ignored explicit argument '([^']*)'",
