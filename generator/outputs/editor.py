@@ -293,6 +293,7 @@ INDEX = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Éditeur du catalogue – {site_name}</title>
+<link rel="stylesheet" href="campus-editor.css">
 </head>
 <body>
 <noscript>L'éditeur du catalogue demande JavaScript. La page « Contribuer » du site décrit les autres façons de proposer une modification.</noscript>

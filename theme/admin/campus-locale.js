@@ -8,7 +8,8 @@ export const PHRASES = {
   app: { header: { media: "Médias" } },
   collection: {
     sidebar: { collections: "Types de fiches" },
-    collectionTop: { viewAsList: "Afficher en liste", viewAsGrid: "Afficher en grille", newButton: "Nouvelle fiche : %{collectionLabel}" },
+    collectionTop: { viewAsList: "Afficher en liste", viewAsGrid: "Afficher en grille", newButton: "Nouvelle fiche : %{collectionLabel}",
+      newButtonAriaLabel: "Nouvelle fiche : %{collectionLabel}" },
     entries: { unpublishedHeader: "Fiches non publiées" },
   },
   editor: {
