@@ -5,6 +5,7 @@
 // of decap-cms-locales/src/en/index.js (Decap 3.16).
 
 export const PHRASES = {
+  auth: { errors: { identitySettings: "Impossible d'accéder aux paramètres d'identité." } },
   app: { header: { media: "Médias" } },
   collection: {
     sidebar: { collections: "Types de fiches" },
@@ -32,6 +33,7 @@ export const PHRASES = {
       unresolve: "Rouvrir", confirmDelete: "Supprimer cette note ?", shortcut: "Astuce : Ctrl+Entrée ajoute la note.",
     },
     editorToolbar: {
+      deleteUnpublishedChanges: "Supprimer les modifications non publiées",
       statusInfoTooltipDraft: "La fiche est en brouillon. Pour la proposer à la relecture, passez son statut à « En cours de révision ».",
       statusInfoTooltipInReview: "La fiche est en relecture : rien d'autre à faire. Vous pouvez encore la modifier pendant ce temps.",
     },
@@ -60,6 +62,7 @@ export const PHRASES = {
   },
   workflow: {
     workflow: { newPost: "Nouvelle fiche", dateFormat: "YYYY-MM-DD" },
+    workflowCard: { deleteChanges: "Supprimer les modifications" },
   },
 };
 
