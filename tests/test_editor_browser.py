@@ -388,6 +388,21 @@ def test_an_id_already_used_by_any_record_is_refused_before_any_commit(ed, title
     assert not list((ed.repo / "catalogue").rglob(f"{slug}-1.yml"))
 
 
+@pytest.mark.parametrize("title", ["L’Œuvre d'art : 2e édition (Île-de-France)", "Ça va ? 50 % — à Saint-Étienne"])
+def test_the_id_checked_is_the_file_name_decap_writes(ed, title):
+    """campus-ids.js computes the id Decap will derive from the title (its slug rules): the name of
+    the file Decap then writes is that id."""
+    ed.open("collections/tools/new")
+    computed = ed.page.evaluate("(title) => import('./campus-ids.js').then((m) => m.decapSlug(title))", title)
+    ed.fill("Titre", title)
+    ed.fill("Résumé", "Une fiche au titre plein de signes.")
+    ed.choose("Sources", "La communauté des facilitateurs publics")
+    ed.choose("Nature", "Guide")
+    ed.save()
+    assert f"cms/tools/{computed}" in _git(ed.repo, "branch", "--list")
+    assert re.fullmatch(campus_editor.r.ID_PATTERN, computed)
+
+
 def test_a_date_is_typed_as_the_hint_says_and_a_new_record_has_no_update_date(ed):
     ed.open("collections/tools/new")
     ed.fill("Titre", "Outil daté")
