@@ -292,3 +292,19 @@ def test_the_built_site_lists_every_record_id_for_the_editor_check(mini_site):
     assert {record_id: folder for record_id, (folder, _title) in published["ids"].items()} == on_disk
     title = yaml.safe_load((FIXTURES / "mini" / "catalogue" / "tools" / "micro-defis.yml").read_text(encoding="utf-8"))["title"]
     assert published["ids"]["micro-defis"] == ["tools", title]
+
+
+@pytest.mark.parametrize("root", [ROOT, ROOT / "generator" / "starter"], ids=["campus", "starter"])
+def test_the_ruleset_makes_publishing_wait_for_the_check_job(root):
+    """The GitHub ruleset the README has maintainers import: main only through a pull request whose
+    job running `campus check` passed, so the editor's « Publier » cannot merge a refused record."""
+    github = root / (".github" if root == ROOT else "_github")
+    ruleset = json.loads((github / "rulesets" / "main.json").read_text(encoding="utf-8"))
+    assert ruleset["enforcement"] == "active" and ruleset["conditions"]["ref_name"]["include"] == ["~DEFAULT_BRANCH"]
+    rules = {rule["type"]: rule.get("parameters", {}) for rule in ruleset["rules"]}
+    assert "pull_request" in rules and ruleset["bypass_actors"] == []
+    required = [check["context"] for check in rules["required_status_checks"]["required_status_checks"]]
+    workflow = yaml.safe_load((github / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    checking = [job["name"] for job in workflow["jobs"].values()
+                if any("campus check" in step.get("run", "") for step in job["steps"])]
+    assert required == checking
