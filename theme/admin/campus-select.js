@@ -5,8 +5,8 @@
 //    react-select's English ones showed: « No options », « Remove … », « option …, selected »);
 //  - for relations, every record offered once, sorted by title (French collation), a title shared
 //    by two records followed by its identifier, and a search that ignores case, accents,
-//    apostrophes (’ ' ‘) and dashes (– — -): the whole collection is read once per page (Decap's
-//    own query, the one its backends cache) and filtered here, instead of once per word typed; no
+//    apostrophes (’ ' ‘) and dashes (– — -): each collection is read once per page (Decap's own
+//    query, the one its backends cache) and filtered here, instead of once per word typed; no
 //    cut-off at `options_length` (the menu is virtualised by Decap: thousands of options are fine).
 
 const h = (...args) => window.h(...args);  // React.createElement, which Decap's bundle exposes
@@ -101,11 +101,12 @@ function inFrench(element, extra = {}) {
   return h(element.type, { ...props, key: element.key });
 }
 
-// Options of one relation (collection, file, display): read once per page, invalidated by a save.
-const ALL = new Map();
+// The options of each relation (collection, file, fields): Decap's query read once per page (it
+// returns the entries holding the searched fields: one query per reference list), forgotten after a save.
+const OPTIONS = new Map();
 
 export function forgetOptions() {
-  ALL.clear();
+  OPTIONS.clear();
 }
 
 function allOptions(control) {
@@ -115,13 +116,13 @@ function allOptions(control) {
   const search = field.get("search_fields");
   const searchFields = search && search.toJS ? search.toJS() : [search].filter(Boolean);
   const key = JSON.stringify([collection, file, searchFields, field.get("display_fields"), field.get("value_field")]);
-  if (!ALL.has(key)) {
+  if (!OPTIONS.has(key)) {
     const loading = Promise.resolve(query(forID, collection, searchFields, "", file))
       .then((result) => ordered(control.parseHitOptions(result?.payload?.hits || [])));
-    loading.catch(() => ALL.delete(key));
-    ALL.set(key, loading);
+    loading.catch(() => OPTIONS.delete(key));
+    OPTIONS.set(key, loading);
   }
-  return ALL.get(key);
+  return OPTIONS.get(key);
 }
 
 /** Decap's relation control with the French messages, the whole sorted list, the folded search. */
