@@ -257,15 +257,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from playwright.sync_api import sync_playwright
     rows = []
+    started, load_before = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        chromium = browser.version
         try:
             for size in (int(s) for s in args.sizes.split(",")):
                 rows.append(measure(size, args.runs, args.seed, browser))
                 print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
         finally:
             browser.close()
-    report = {"machine": machine(), "decap": editor.DECAP_VERSION, "seed": args.seed, "results": rows}
+    report = {"machine": {**machine(), "chromium": chromium}, "started": started,
+              "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+              "decap": editor.DECAP_VERSION, "seed": args.seed, "results": rows}
     args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(table(rows))
     return 0

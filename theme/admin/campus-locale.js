@@ -53,6 +53,7 @@ export const PHRASES = {
     settingsDropdown: { account: "Menu du compte" },
     toast: {
       onFailToPersist: "Enregistrement refusé : %{details}",
+      missingRequiredField: "Il manque un champ obligatoire : remplissez-le avant d'enregistrer.",
       noteAdded: "Note ajoutée", onFailToAddNote: "Échec de l'ajout de la note : %{details}",
       noteUpdated: "Note modifiée", onFailToUpdateNote: "Échec de la modification de la note : %{details}",
       noteDeleted: "Note supprimée", onFailToDeleteNote: "Échec de la suppression de la note : %{details}",
