@@ -24,4 +24,12 @@ CMS.registerEventListener({ name: "postSave", handler: () => { forgetOptions(); 
 // view; this one does not (and is never opened: no field is an image or a file).
 CMS.registerMediaLibrary({ name: "campus-sans-media", init: async () => ({ enableStandalone: () => false }) });
 
+// Decap's notices are react-toastify's, whose close button is named « close » (Decap passes no
+// name): renamed as it appears.
+new MutationObserver(() => {
+  for (const button of document.querySelectorAll('.Toastify__close-button[aria-label="close"]')) {
+    button.setAttribute("aria-label", "Fermer la notification");
+  }
+}).observe(document.body, { childList: true, subtree: true });
+
 CMS.init();
