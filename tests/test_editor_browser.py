@@ -389,7 +389,7 @@ def test_an_id_already_used_by_any_record_is_refused_before_any_commit(ed, title
     assert not list((ed.repo / "catalogue").rglob(f"{slug}-1.yml"))
 
 
-@pytest.mark.parametrize("title", ["L’Œuvre d'art : 2e édition (Île-de-France)", "Ça va ? 50 % — à Saint-Étienne"])
+@pytest.mark.parametrize("title", ["L’Œuvre d'art : 2e édition (Île-de-France)", "Ça va ? 50 % — à Saint-Étienne, version 2.1"])
 def test_the_id_checked_is_the_file_name_decap_writes(ed, title):
     """campus-ids.js computes the id Decap will derive from the title (its slug rules): the name of
     the file Decap then writes is that id."""
