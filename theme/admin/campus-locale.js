@@ -53,6 +53,10 @@ export const PHRASES = {
     settingsDropdown: { account: "Menu du compte" },
     toast: {
       onFailToPersist: "Enregistrement refusé : %{details}",
+      // the forge refuses to merge while the check job has not passed (README, « Web editor »)
+      onFailToPublishEntry: "Publication refusée : la vérification de la proposition (campus check) n'a pas "
+        + "réussi ou n'est pas terminée. Ouvrez la proposition sur la forge pour en lire le résultat, "
+        + "corrigez la fiche puis publiez de nouveau. Détail : %{details}",
       missingRequiredField: "Il manque un champ obligatoire : remplissez-le avant d'enregistrer.",
       noteAdded: "Note ajoutée", onFailToAddNote: "Échec de l'ajout de la note : %{details}",
       noteUpdated: "Note modifiée", onFailToUpdateNote: "Échec de la modification de la note : %{details}",
