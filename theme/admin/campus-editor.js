@@ -3,12 +3,14 @@
 // formats (campus-<type>, campus-<list>) when it is imported; then, before Decap reads config.yml:
 // the French phrases Decap lacks (campus-locale.js), the choice lists' French words and search
 // (campus-select.js), the AAAA-MM-JJ date field (campus-date.js), the identifier check before a
-// new record is saved (campus-ids.js), and no media library (no field takes an image or a file).
+// new record is saved (campus-ids.js), French names where Decap's components have no option
+// (campus-names.js), and no media library (no field takes an image or a file).
 import "./campus-format.js";
 import { registerFrench } from "./campus-locale.js";
 import { campusRelation, campusSelect, forgetOptions } from "./campus-select.js";
 import { campusDate } from "./campus-date.js";
 import { registerIdCheck } from "./campus-ids.js";
+import { watchNames } from "./campus-names.js";
 
 const CMS = window.CMS;
 registerFrench(CMS);
@@ -24,12 +26,6 @@ CMS.registerEventListener({ name: "postSave", handler: () => { forgetOptions(); 
 // view; this one does not (and is never opened: no field is an image or a file).
 CMS.registerMediaLibrary({ name: "campus-sans-media", init: async () => ({ enableStandalone: () => false }) });
 
-// Decap's notices are react-toastify's, whose close button is named « close » (Decap passes no
-// name): renamed as it appears.
-new MutationObserver(() => {
-  for (const button of document.querySelectorAll('.Toastify__close-button[aria-label="close"]')) {
-    button.setAttribute("aria-label", "Fermer la notification");
-  }
-}).observe(document.body, { childList: true, subtree: true });
+watchNames();  // the names Decap's components give in English, with no option (campus-names.js)
 
 CMS.init();
