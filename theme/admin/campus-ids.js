@@ -72,7 +72,13 @@ export function registerIdCheck(CMS) {
       const title = entry.getIn(["data", "title"]);
       const refused = refusal(title, { ...catalogue, ids: { ...catalogue.ids, ...saved } });
       if (refused) throw refused;
-      saved[decapSlug(title)] = [collection, title];  // a second one in this session is refused too
+      return undefined;
+    },
+  });
+  CMS.registerEventListener({  // once written: a second record of that title in this page is refused too
+    name: "postSave",
+    handler: ({ entry }) => {
+      if (entry.get("newRecord")) saved[decapSlug(entry.getIn(["data", "title"]))] = [entry.get("collection"), entry.getIn(["data", "title"])];
       return undefined;
     },
   });
