@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import typing
 from pathlib import Path
 
@@ -308,3 +310,32 @@ def test_the_ruleset_makes_publishing_wait_for_the_check_job(root):
     checking = [job["name"] for job in workflow["jobs"].values()
                 if any("campus check" in step.get("run", "") for step in job["steps"])]
     assert required == checking
+
+
+LOCALES = ROOT / "node_modules" / "decap-cms-locales" / "dist" / "esm"
+
+
+def test_every_phrase_decap_has_in_english_has_its_french(tmp_path):
+    """Decap's `fr` locale merged with theme/admin/campus-locale.js (what the editor registers) has
+    every key of Decap's `en` locale, and none left as the English text but words French shares."""
+    node = shutil.which("node")
+    if node is None or not LOCALES.is_dir():
+        pytest.fail("node ou decap-cms-locales (make npm) manque")
+    shutil.copyfile(ROOT / "theme" / "admin" / "campus-locale.js", tmp_path / "campus-locale.mjs")
+    script = tmp_path / "phrases.mjs"
+    script.write_text(f"""
+const en = (await import({json.dumps((LOCALES / "en" / "index.js").as_uri())})).default;
+const fr = (await import({json.dumps((LOCALES / "fr" / "index.js").as_uri())})).default;
+const {{ PHRASES, merged }} = await import("./campus-locale.mjs");
+const flat = (o, p = "", out = {{}}) => {{
+  for (const [k, v] of Object.entries(o)) v && typeof v === "object" ? flat(v, p + k + ".", out) : (out[p + k] = v);
+  return out;
+}};
+console.log(JSON.stringify([flat(en), flat(merged(fr, PHRASES))]));
+""", encoding="utf-8")
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    english, french = json.loads(result.stdout)
+    assert [key for key in english if key not in french] == []
+    same = {key: text for key, text in english.items() if french[key] == text}
+    assert set(same.values()) <= {"Notes", "Images", "%{details}", "%{date}"}, same
