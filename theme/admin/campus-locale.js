@@ -5,7 +5,7 @@
 // of decap-cms-locales/src/en/index.js (Decap 3.16).
 
 export const PHRASES = {
-  auth: { errors: { identitySettings: "Impossible d'accéder aux paramètres d'identité." } },
+  auth: { loginWithForgejo: "Se connecter avec Forgejo", errors: { identitySettings: "Impossible d'accéder aux paramètres d'identité." } },
   app: { header: { media: "Médias" } },
   collection: {
     sidebar: { collections: "Types de fiches" },
@@ -71,7 +71,7 @@ export const PHRASES = {
   },
 };
 
-function merged(base, extra) {
+export function merged(base, extra) {
   const out = { ...(base || {}) };
   for (const [key, value] of Object.entries(extra)) {
     out[key] = value && typeof value === "object" ? merged(out[key], value) : value;
