@@ -417,6 +417,11 @@ def test_a_date_is_typed_as_the_hint_says_and_a_new_record_has_no_update_date(ed
     ed.page.get_by_role("button", name="Enregistrer").click()
     ed.page.get_by_text(campus_editor.DATE_MESSAGE).first.wait_for()
     ed.errors[:] = [e for e in ed.errors if not e.endswith("/collections/tools/new: undefined")]
+    published.fill("2025-02-30")  # the right form, a day the calendar lacks: refused before saving
+    ed.page.get_by_role("button", name="Enregistrer").click()
+    ed.page.get_by_text("la date « 2025-02-30 » n'existe pas").first.wait_for()
+    ed.errors[:] = [e for e in ed.errors if not e.endswith("/collections/tools/new: Object")]
+    assert "cms/tools/outil-date" not in _git(ed.repo, "branch", "--list")
     published.fill("2025-03-31")
     ed.save()
     data = yaml.safe_load(_git(ed.repo, "show", "cms/tools/outil-date:catalogue/tools/outil-date.yml"))
@@ -436,6 +441,20 @@ def test_editing_one_summary_changes_that_one_line(ed):
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert changed == ["-summary: Un guide écrit à la main, dans le style du catalogue.",
                        "+summary: Un guide écrit à la main, puis corrigé dans l'éditeur."]
+
+
+def test_an_identifier_twice_in_a_reference_list_is_refused_before_any_commit(ed):
+    before = _repository_state(ed)
+    ed.open("collections/references/entries/themes")
+    ed.page.get_by_text("Intelligence collective").first.wait_for()
+    ed.page.get_by_role("button", name=re.compile("^Ajouter")).first.click()
+    ed.page.get_by_label("Identifiant").last.fill("simplification")
+    ed.page.get_by_label("Nom", exact=True).last.fill("Simplification encore")
+    ed.page.get_by_role("button", name="Enregistrer").click()
+    ed.page.get_by_text("l'identifiant « simplification » figure deux fois dans la liste themes").first.wait_for()
+    ed.page.wait_for_timeout(300)
+    ed.errors[:] = [e for e in ed.errors if not e.endswith("/collections/references/entries/themes: Object")]
+    assert _repository_state(ed) == before
 
 
 def test_a_reference_list_is_edited_as_a_list_and_keeps_its_header(ed):

@@ -41,3 +41,36 @@ export function campusDate(Component) {
     }
   };
 }
+
+const ISO = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
+/** The first date of a record's data (any depth) that the calendar does not have (2026-02-30), or null. */
+export function impossibleDate(value) {
+  if (typeof value === "string") {
+    const found = ISO.exec(value);
+    if (!found) return null;
+    const [year, month, day] = found.slice(1).map(Number);
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? null : value;
+  }
+  if (value && typeof value === "object") {
+    for (const item of Object.values(value)) {
+      const bad = impossibleDate(item);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
+
+/** Registers the check as a preSave handler: a date the calendar lacks is refused in French. */
+export function registerDateCheck(CMS) {
+  CMS.registerEventListener({
+    name: "preSave",
+    handler: ({ entry }) => {
+      const data = entry.get("data");
+      const bad = impossibleDate(data && data.toJS ? data.toJS() : data);
+      if (bad) throw `la date « ${bad} » n'existe pas : vérifiez le jour et le mois (AAAA-MM-JJ), puis enregistrez de nouveau.`;
+      return undefined;
+    },
+  });
+}

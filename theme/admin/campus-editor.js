@@ -8,7 +8,7 @@
 import "./campus-format.js";
 import { registerFrench } from "./campus-locale.js";
 import { campusRelation, campusSelect, forgetOptions } from "./campus-select.js";
-import { campusDate } from "./campus-date.js";
+import { campusDate, registerDateCheck } from "./campus-date.js";
 import { registerIdCheck } from "./campus-ids.js";
 import { watchNames } from "./campus-names.js";
 
@@ -21,6 +21,7 @@ for (const [name, wrap] of [["relation", campusRelation], ["select", campusSelec
 const datetime = CMS.getWidget("datetime").control;
 CMS.registerWidget("campus-date", campusDate(Object.getPrototypeOf(datetime)), () => null);
 registerIdCheck(CMS);
+registerDateCheck(CMS);
 CMS.registerEventListener({ name: "postSave", handler: () => { forgetOptions(); } });
 // config.yml's media_library: Decap shows its « Médias » tab when the library allows a standalone
 // view; this one does not (and is never opened: no field is an image or a file).

@@ -55,11 +55,32 @@ export function refusal(title, { ids, types }) {
     + "le lieu, l'organisme ou l'année), puis enregistrez de nouveau.";
 }
 
+/** A reference list (themes, organisations, sources) holding one identifier twice: the refusal, or null. */
+export function repeatedListId(data) {
+  const plain = data && data.toJS ? data.toJS() : data || {};
+  for (const [name, items] of Object.entries(plain)) {
+    if (!Array.isArray(items)) continue;
+    const seen = new Set();
+    for (const item of items) {
+      const id = item && typeof item === "object" ? item.id : undefined;
+      if (id === undefined) continue;
+      if (seen.has(id)) {
+        return `l'identifiant « ${id} » figure deux fois dans la liste ${name} : `
+          + "donnez à chaque élément son propre identifiant, puis enregistrez de nouveau.";
+      }
+      seen.add(id);
+    }
+  }
+  return null;
+}
+
 /** Registers the check as Decap's preSave handler (record collections only, as the file lists them). */
 export function registerIdCheck(CMS) {
   CMS.registerEventListener({
     name: "preSave",
     handler: async ({ entry }) => {
+      const twice = repeatedListId(entry.get("data"));
+      if (twice) throw twice;
       if (!entry.get("newRecord")) return undefined;
       const collection = entry.get("collection");
       let catalogue;
