@@ -261,6 +261,7 @@ def test_a_campus_init_site_gets_the_editor_set_for_its_own_repository(tmp_path)
     from mkdocs_campus.commands.init import init_site
     site = tmp_path / "reseau"
     init_site(site, "Réseau d'essai")
+    assert (site / ".github" / "rulesets" / "main.json").is_file()  # the rule README has maintainers import
     starter = json.loads((site / "package.json").read_text(encoding="utf-8"))["devDependencies"]
     assert starter["decap-cms"] == editor.DECAP_VERSION and "js-yaml" in starter
     lock = json.loads((site / "package-lock.json").read_text(encoding="utf-8"))["packages"]
