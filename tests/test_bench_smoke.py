@@ -109,3 +109,18 @@ def test_cli_rejects_bad_sizes():
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert "--sizes" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_editor_benchmark_reports_every_figure(tmp_path):
+    """bench/editor.py on the real catalogue, one run: the figures docs/benchmarks.md gives."""
+    if not (ROOT / "node_modules" / ".bin" / "decap-server").exists() or not Path("/usr/bin/chromium").exists():
+        pytest.fail("decap-server (make npm) ou Chromium manque")
+    out = tmp_path / "editor.json"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "editor.py"), "--sizes", "51", "--runs", "1",
+                             "--json", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert row["records"] == 51 and row["list_requests"] > 0 and row["list_bytes"] > 0 and row["heap_mb"] > 0
+    assert row["options_offered"] == row["communities"] > 0  # every community offered
+    assert row["search_requests"] == 0  # a search word is filtered in the page
+    assert "| 51 |" in result.stdout

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import typing
 from pathlib import Path
 
@@ -104,7 +106,10 @@ def test_labels_hints_and_required_come_from_the_model(config):
         for path, info in _walk_info(record_type.model):
             widget = widgets[path]
             assert widget["label"] == (info.title or path.rsplit(".", 1)[-1]), path
-            if widget["widget"] != "relation" and info.description:
+            if widget["widget"] == "select" and "at_least" in (info.description or ""):
+                # a hint naming the stored values gives the labels the list shows instead
+                assert widget["hint"] == "Au choix : Exact, plus de, environ, près de.", path
+            elif widget["widget"] != "relation" and info.description:
                 assert widget["hint"] == info.description, path
             minimum = any(getattr(m, "min_length", 0) for m in info.metadata)
             assert widget["required"] is (info.is_required() or minimum), path
@@ -154,18 +159,34 @@ def test_patterns_lengths_and_dates_are_enforced_with_french_messages(config):
     assert title.match("x" * 300) and not title.match("x" * 301) and not title.match("a\nb")
     assert "caractères" in widgets["title"]["pattern"][1]
     assert (widgets["founded"]["min"], widgets["founded"]["max"]) == (1900, 2100)
+    date = re.compile(editor.DATE_PATTERN)
     for path in ("published", "updated", "members.as_of"):
-        assert (widgets[path]["widget"], widgets[path]["format"], widgets[path]["time_format"]) == \
-            ("datetime", "YYYY-MM-DD", False)
-    assert widgets["published"]["default"] == widgets["updated"]["default"] == "{{now}}"
-    assert widgets["members.as_of"]["default"] == ""
+        assert widgets[path]["widget"] == editor.DATE_WIDGET  # typed AAAA-MM-JJ (theme/admin/campus-date.js)
+        assert widgets[path]["pattern"] == [editor.DATE_PATTERN, editor.DATE_MESSAGE]
+    assert date.match("2026-03-31") and not date.match("31/03/2026") and not date.match("2026-13-01")
+    assert widgets["published"]["default"] == "{{now}}"  # a new record: today, and no update date
+    assert "default" not in widgets["updated"] and "default" not in widgets["members.as_of"]
+
+
+def test_no_english_left_in_the_configuration(config):
+    """Commit (pull request) messages in French; no media library (no field takes media); a
+    relation offers every record (no options_length); a list of sub-records counts them in French."""
+    messages = config["backend"]["commit_messages"]
+    assert messages["create"] == "Nouvelle fiche {{collection}} : {{slug}}"
+    assert set(messages) == {"create", "update", "delete", "uploadMedia", "deleteMedia", "openAuthoring"}
+    assert config["media_library"] == {"name": editor.NO_MEDIA}
+    widgets = [w for c in config["collections"] if "fields" in c for w in _by_path(c["fields"]).values()]
+    assert not any(w["widget"] in ("image", "file") for w in widgets)
+    assert not any("options_length" in w for w in widgets)
+    sessions = _by_path(_collection(config, "trainings")["fields"])["sessions"]
+    assert sessions["label_singular"] == "session"
 
 
 def test_every_save_is_a_pull_request_on_the_repository_of_repo_url(monkeypatch):
     monkeypatch.delenv(editor.REPO_ENV, raising=False)
     github = editor.editor_config("https://github.com/org/campus")
     assert github["publish_mode"] == "editorial_workflow" and github["locale"] == "fr"
-    assert github["backend"] == {"name": "github", "repo": "org/campus", "branch": "main",
+    assert github["backend"] == {"commit_messages": editor.COMMIT_MESSAGES, "name": "github", "repo": "org/campus", "branch": "main",
                                   "open_authoring": True}
     monkeypatch.setenv(editor.GITLAB_APP_ENV, "abc123")
     gitlab = editor.editor_config("https://gitlab.example.org/group/sub/campus.git")["backend"]
@@ -240,6 +261,7 @@ def test_a_campus_init_site_gets_the_editor_set_for_its_own_repository(tmp_path)
     from mkdocs_campus.commands.init import init_site
     site = tmp_path / "reseau"
     init_site(site, "Réseau d'essai")
+    assert (site / ".github" / "rulesets" / "main.json").is_file()  # the rule README has maintainers import
     starter = json.loads((site / "package.json").read_text(encoding="utf-8"))["devDependencies"]
     assert starter["decap-cms"] == editor.DECAP_VERSION and "js-yaml" in starter
     lock = json.loads((site / "package-lock.json").read_text(encoding="utf-8"))["packages"]
@@ -262,3 +284,59 @@ def test_a_site_without_a_repository_builds_without_the_editor(tmp_path):
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "site" / "admin" / "index.html").exists()
     assert not (tmp_path / "site" / "admin" / "config.yml").exists()
+
+
+def test_the_built_site_lists_every_record_id_for_the_editor_check(mini_site):
+    """admin/identifiants.json: what campus-ids.js checks a new record's id against before saving."""
+    published = json.loads((mini_site / "admin" / editor.IDS_FILE).read_text(encoding="utf-8"))
+    assert published["types"] == {t.folder: t.label for t in r.RECORD_TYPES.values()}
+    on_disk = {p.stem: p.parent.name for folder in r.RECORD_TYPES.values()
+               for p in (FIXTURES / "mini" / "catalogue" / folder.folder).glob("*.yml")}
+    assert {record_id: folder for record_id, (folder, _title) in published["ids"].items()} == on_disk
+    title = yaml.safe_load((FIXTURES / "mini" / "catalogue" / "tools" / "micro-defis.yml").read_text(encoding="utf-8"))["title"]
+    assert published["ids"]["micro-defis"] == ["tools", title]
+
+
+@pytest.mark.parametrize("root", [ROOT, ROOT / "generator" / "starter"], ids=["campus", "starter"])
+def test_the_ruleset_makes_publishing_wait_for_the_check_job(root):
+    """The GitHub ruleset the README has maintainers import: main only through a pull request whose
+    job running `campus check` passed, so the editor's « Publier » cannot merge a refused record."""
+    github = root / (".github" if root == ROOT else "_github")
+    ruleset = json.loads((github / "rulesets" / "main.json").read_text(encoding="utf-8"))
+    assert ruleset["enforcement"] == "active" and ruleset["conditions"]["ref_name"]["include"] == ["~DEFAULT_BRANCH"]
+    rules = {rule["type"]: rule.get("parameters", {}) for rule in ruleset["rules"]}
+    assert "pull_request" in rules and ruleset["bypass_actors"] == []
+    required = [check["context"] for check in rules["required_status_checks"]["required_status_checks"]]
+    workflow = yaml.safe_load((github / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    checking = [job["name"] for job in workflow["jobs"].values()
+                if any("campus check" in step.get("run", "") for step in job["steps"])]
+    assert required == checking
+
+
+LOCALES = ROOT / "node_modules" / "decap-cms-locales" / "dist" / "esm"
+
+
+def test_every_phrase_decap_has_in_english_has_its_french(tmp_path):
+    """Decap's `fr` locale merged with theme/admin/campus-locale.js (what the editor registers) has
+    every key of Decap's `en` locale, and none left as the English text but words French shares."""
+    node = shutil.which("node")
+    if node is None or not LOCALES.is_dir():
+        pytest.fail("node ou decap-cms-locales (make npm) manque")
+    shutil.copyfile(ROOT / "theme" / "admin" / "campus-locale.js", tmp_path / "campus-locale.mjs")
+    script = tmp_path / "phrases.mjs"
+    script.write_text(f"""
+const en = (await import({json.dumps((LOCALES / "en" / "index.js").as_uri())})).default;
+const fr = (await import({json.dumps((LOCALES / "fr" / "index.js").as_uri())})).default;
+const {{ PHRASES, merged }} = await import("./campus-locale.mjs");
+const flat = (o, p = "", out = {{}}) => {{
+  for (const [k, v] of Object.entries(o)) v && typeof v === "object" ? flat(v, p + k + ".", out) : (out[p + k] = v);
+  return out;
+}};
+console.log(JSON.stringify([flat(en), flat(merged(fr, PHRASES))]));
+""", encoding="utf-8")
+    result = subprocess.run([node, str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    english, french = json.loads(result.stdout)
+    assert [key for key in english if key not in french] == []
+    same = {key: text for key, text in english.items() if french[key] == text}
+    assert set(same.values()) <= {"Notes", "Images", "%{details}", "%{date}"}, same

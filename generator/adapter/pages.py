@@ -82,11 +82,12 @@ def _put(files, file: File) -> None:
     files.append(file)
 
 
-def add_editor_files(files, config, project: Path) -> None:
+def add_editor_files(files, config, project: Path, catalogue=None) -> None:
     """/admin/, the web editor (outputs/editor.py): its page, its configuration and the copied bundle;
     a missing piece stops the build with its French message."""
     try:
-        found = editor.admin_files(config.repo_url, config.site_url, config.site_name, project)
+        found = editor.admin_files(config.repo_url, config.site_url, config.site_name, project,
+                                   catalogue.entries if catalogue is not None else ())
     except editor.EditorError as exc:
         raise PluginError(f"Campus : {exc}") from None
     for uri, content in found.items():

@@ -112,7 +112,7 @@ class CampusPlugin(BasePlugin[CampusConfig]):
                      f"{counted(len(generated) - len(self.pages.reused), 'page rendue', 'pages rendues')}")
         self.exports = Exports(exports, renderer.data_file_names, apart=self.pages.exports_apart, session=self.session)
         self._exports_apart = pages.add_data_files(files, config, self.exports, self.dirty)
-        pages.add_editor_files(files, config, self.project)  # /admin/
+        pages.add_editor_files(files, config, self.project, self.catalogue)  # /admin/
         if self.config.primary_color:
             files.append(File.generated(config, branding.BRAND_CSS, content=branding.stylesheet(self.config.primary_color)))
         return files

@@ -20,8 +20,10 @@ which a Decap file entry sees as `{themes: [...]}` since a top-level list cannot
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,6 +64,23 @@ _PATTERN_MESSAGES = {
 
 
 RELATION_HINT = "Tapez quelques lettres du nom, puis choisissez dans la liste."
+DATE_WIDGET = "campus-date"
+DATE_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+DATE_MESSAGE = "Date au format AAAA-MM-JJ, par exemple 2026-03-31."
+# Decap's commit_messages: French, with the record's identifier (its templates offer {{slug}},
+# {{collection}}, {{path}} and the author, not the title; the identifier is the title's slug).
+COMMIT_MESSAGES = {
+    "create": "Nouvelle fiche {{collection}} : {{slug}}",
+    "update": "Modification de la fiche {{collection}} : {{slug}}",
+    "delete": "Suppression de la fiche {{collection}} : {{slug}}",
+    "uploadMedia": "Ajout du fichier {{path}}",
+    "deleteMedia": "Suppression du fichier {{path}}",
+    "openAuthoring": "{{message}} (proposé par {{author-login}})",
+}
+# A list of sub-records' item, as the list counts them (« 1 session », « Ajouter session »).
+LIST_ITEM_LABELS = {"Figure": "chiffre", "Activity": "activité", "Session": "session"}
+NO_MEDIA = "campus-sans-media"  # registered by campus-editor.js: no « Médias » tab (no field takes media)
+IDS_FILE = "identifiants.json"  # id -> [collection, title] of every record, read by campus-ids.js
 
 
 def _points_at_records(name: str, value: dict, defs: dict) -> bool:
@@ -90,8 +109,9 @@ def _relation(name: str, where: str) -> dict:
     if name not in REFERENCES:
         raise EditorError(f"{where} : identifiant sans liste de référence dans editor.REFERENCES")
     collection, file, value, display = REFERENCES[name]
+    # theme/admin/campus-select.js offers every entry, sorted and searched typography aside: no options_length
     widget = {"widget": "relation", "collection": collection, "value_field": value,
-              "search_fields": [display], "display_fields": [display], "options_length": 500}
+              "search_fields": [display], "display_fields": [display]}
     if file:
         widget["file"] = file
     return widget
@@ -106,9 +126,8 @@ def _value_widget(name: str, prop: dict, defs: dict, where: str) -> dict:
         labels = choice_labels(prop["enum"])
         return {"widget": "select", "options": [{"label": labels[v] or v.capitalize(), "value": v}
                                                 for v in prop["enum"]]}
-    if prop.get("format") == "date":
-        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD",
-                "time_format": False, "picker_utc": True}
+    if prop.get("format") == "date":  # typed AAAA-MM-JJ, as the hints say (theme/admin/campus-date.js)
+        return {"widget": DATE_WIDGET, "pattern": [DATE_PATTERN, DATE_MESSAGE]}
     if prop.get("type") == "integer":
         widget = {"widget": "number", "value_type": "int"}
         if "minimum" in prop:
@@ -131,13 +150,24 @@ def _value_widget(name: str, prop: dict, defs: dict, where: str) -> dict:
                                             f"Une seule ligne de {longest} caractères au plus."]}
 
 
+def _plain_hint(description: str, value: dict, defs: dict) -> str:
+    """A field's description as its hint; a choice list's that names the stored values (`at_least`)
+    gives the French labels the list shows instead."""
+    value, _ = _resolved(value, defs)
+    values = value.get("enum") or []
+    if sum(bool(re.search(rf"\b{re.escape(v)}\b", description)) for v in values) >= 2:
+        labels = choice_labels(values)
+        return "Au choix : " + ", ".join(labels[v] or v.capitalize() for v in values) + "."
+    return description
+
+
 def _field(name: str, prop: dict, required: bool, defs: dict, where: str) -> dict:
     where = f"{where}.{name}"
     value, _ = _resolved(prop, defs)
     field = {"name": name, "label": prop.get("title") or value.get("title") or name}
     description = prop.get("description") or value.get("description")
     if description:
-        field["hint"] = description
+        field["hint"] = _plain_hint(description, value, defs)
     if _points_at_records(name, value, defs):
         field["hint"] = RELATION_HINT
     if value.get("type") == "array":
@@ -148,7 +178,11 @@ def _field(name: str, prop: dict, required: bool, defs: dict, where: str) -> dic
             if value.get("minItems"):
                 field["min"] = value["minItems"]
         elif item_widget["widget"] == "object":
+            model = value["items"].get("$ref", "").rsplit("/", 1)[-1]
+            if model not in LIST_ITEM_LABELS:
+                raise EditorError(f"{where} : liste de {model or '?'} sans libellé dans editor.LIST_ITEM_LABELS")
             field.update(widget="list", collapsed=False, fields=item_widget["fields"],
+                         label_singular=LIST_ITEM_LABELS[model],
                          summary="{{fields.%s}}" % next(iter(items["properties"])))
         else:
             field.update(widget="list", field={"name": name, "label": field["label"], **item_widget})
@@ -158,8 +192,8 @@ def _field(name: str, prop: dict, required: bool, defs: dict, where: str) -> dic
     else:
         field.update(_value_widget(name, prop, defs, where))
         field["required"] = required
-        if field["widget"] == "datetime":  # published and updated: today; other dates empty
-            field["default"] = "{{now}}" if name in ("published", "updated") else ""
+        if field["widget"] == DATE_WIDGET and name == "published":  # a new record: today
+            field["default"] = "{{now}}"
         if "default" in prop and prop["default"] is not None and field["widget"] == "select":
             field["default"] = prop["default"]
     return field
@@ -231,12 +265,13 @@ def editor_config(repo_url: str | None, site_url: str | None = None) -> dict:
                         "format": "campus-list", "editor": {"preview": False}})
     config = {
         "locale": "fr",
-        "backend": _backend(repo_url),
+        "backend": {**_backend(repo_url), "commit_messages": COMMIT_MESSAGES},
         "publish_mode": "editorial_workflow",
         "local_backend": {"url": os.environ.get(LOCAL_BACKEND_ENV, LOCAL_BACKEND),
                           "allowed_hosts": ["127.0.0.1", "localhost"]},
         "media_folder": "content/assets/images",
         "public_folder": "/assets/images",
+        "media_library": {"name": NO_MEDIA},
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "search": False,
         "collections": collections,
@@ -258,6 +293,7 @@ INDEX = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Éditeur du catalogue – {site_name}</title>
+<link rel="stylesheet" href="campus-editor.css">
 </head>
 <body>
 <noscript>L'éditeur du catalogue demande JavaScript. La page « Contribuer » du site décrit les autres façons de proposer une modification.</noscript>
@@ -309,14 +345,23 @@ def _config_file(repo_url: str | None, site_url: str | None, _environment: tuple
     return config_text(editor_config(repo_url, site_url))
 
 
+def ids_text(entries) -> str:
+    """admin/identifiants.json: every record's id -> [collection, title], and each collection's
+    label, which campus-ids.js checks a new record's id against before Decap saves it."""
+    types = {t.folder: t.label for t in r.RECORD_TYPES.values()}
+    ids = {e.id: [r.RECORD_TYPES[e.type].folder, e.title] for e in entries}
+    return json.dumps({"types": types, "ids": ids}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def admin_files(repo_url: str | None, site_url: str | None, site_name: str,
-                project: Path) -> dict[str, str | Path]:
-    """Site path -> text (the page, the configuration) or file to copy (the bundle) of /admin/;
-    empty without a repository to propose to (the theme's admin/ folder gives campus-editor.js and
-    campus-format.js). EditorError says, in French, what is missing."""
+                project: Path, entries=()) -> dict[str, str | Path]:
+    """Site path -> text (the page, the configuration, the ids of `entries`, the catalogue's records)
+    or file to copy (the bundle) of /admin/; empty without a repository to propose to (the theme's
+    admin/ folder gives the campus-*.js modules). EditorError says, in French, what is missing."""
     if not (os.environ.get(REPO_ENV) or repo_url):
         logging.getLogger("mkdocs.plugins.campus").info("Campus : pas de repo_url, pas d'éditeur /admin/")
         return {}
     return {f"{ADMIN}/index.html": index_html(site_name),
             f"{ADMIN}/config.yml": _config_file(repo_url, site_url, tuple(map(os.environ.get, _READ_ENV))),
+            f"{ADMIN}/{IDS_FILE}": ids_text(entries),
             **bundle_files(project)}
