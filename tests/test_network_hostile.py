@@ -128,14 +128,14 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(part):
         message = fetch_problem(base)
         elapsed = time.monotonic() - start
     assert message == f"délai dépassé ({TIMEOUT:g} s)"
-    assert elapsed < TIMEOUT + 1.0, elapsed
+    assert elapsed < TIMEOUT + 3.0, elapsed  # the server would trickle for 40 s
 
 
 def test_a_server_that_accepts_and_says_nothing_is_cut_off_at_the_deadline():
     with raw_server(lambda conn, path: time.sleep(10)) as base:
         start = time.monotonic()
         assert fetch_problem(base) == f"délai dépassé ({TIMEOUT:g} s)"
-        assert time.monotonic() - start < TIMEOUT + 1.0
+        assert time.monotonic() - start < TIMEOUT + 3.0
 
 
 # --- redirects --------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_only_regular_files_are_read_from_local_paths(tmp_path):
         start = time.monotonic()
         with pytest.raises(ExportError, match="n'est pas un fichier ordinaire"):
             fetch(name, tmp_path, max_bytes=1000)
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < 3.0
     with pytest.raises(ExportError, match="fichier illisible|n'est pas un fichier ordinaire"):
         fetch("folder.json", tmp_path)
     (tmp_path / "ok.json").write_bytes(b"{}")
@@ -439,7 +439,7 @@ def test_a_cached_copy_or_its_state_linked_to_a_device_is_not_read(tmp_path, b_e
         target.symlink_to("/dev/zero")
         start = time.monotonic()
         down = load(tmp_path, None)
-        assert time.monotonic() - start < 2
+        assert time.monotonic() - start < 5
     assert not down.records and "la copie en cache est inutilisable" in str(down.problems[0])
     assert len(load(tmp_path, json.dumps(b_export_data).encode()).records) == len(b_export_data["records"])
     assert not (tmp_path / "cache/reseau-h.json").is_symlink()  # replaced, not written through
