@@ -6,6 +6,7 @@ import filecmp
 import re
 from urllib.parse import urlparse
 
+import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT, build_site, copy_project, parse
@@ -245,3 +246,19 @@ def test_french_dates():
 
     assert french_date(dt.date(2024, 12, 10)) == "10 décembre 2024"
     assert french_date(dt.date(2024, 11, 1)) == "1er novembre 2024"
+
+
+@pytest.mark.parametrize("count, expected", [(1, "1 membre"), (0, "0 membre"), (2, "2 membres")])
+def test_a_community_card_agrees_its_member_count(tmp_path, count, expected):
+    """The card of a community says « 1 membre » and « 2 membres », as French agrees them."""
+    import shutil
+
+    from mkdocs_campus.catalogue.pipeline import read_catalogue
+    from mkdocs_campus.outputs import present
+    shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    record = tmp_path / "mini/catalogue/communities/codeveloppeurs.yml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("value: 300", f"value: {count}", 1), encoding="utf-8")
+    catalogue = read_catalogue(tmp_path / "mini/catalogue", tmp_path / "mini")
+    entry = catalogue.by_id["codeveloppeurs"]
+    assert expected in present.Presenter(catalogue).key_facts(entry)

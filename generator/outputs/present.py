@@ -173,7 +173,7 @@ class Presenter:
         if entry.type == "community":
             if rec.members:
                 first = self.figure(rec.members[0])
-                facts.append(f"{first['qualifier']} {first['value']} membres".strip())
+                facts.append(f"{first['qualifier']} {first['value']} membre{'s' * (rec.members[0].value > 1)}".strip())
             facts += [self.organisation(rec.organisation), r.SCOPES.get(rec.scope, ""), rec.location or ""]
         elif entry.type == "training":
             facts += [self.next_session(entry), r.FORMATS.get(rec.format, ""), rec.duration or "",
