@@ -363,7 +363,9 @@ def test_an_empty_required_field_or_a_bad_address_is_refused_in_french_and_nothi
 
 
 def _repository_state(ed) -> tuple:
-    return (_git(ed.repo, "rev-parse", "main"), _git(ed.repo, "branch", "--list"),
+    """Every branch and its commit, and the work tree's changes; not which branch is checked out,
+    which decap-server switches on its own while it reads (a test once saw it move after `before`)."""
+    return (_git(ed.repo, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads"),
             _git(ed.repo, "status", "--porcelain"))
 
 
