@@ -213,12 +213,18 @@ def new_network(**limits) -> Network:
     return Network("Réseau H", "reseau-h", "http://127.0.0.1/", **limits)
 
 
-def test_a_flood_of_bad_records_keeps_the_first_problems_and_counts_the_rest():
+def test_a_flood_of_bad_records_keeps_the_first_problems_and_counts_the_rest(caplog):
     network = new_network()
     import_export(network, {"version": "1.0", "records": [0] * 50_000}, {})
     assert len(network.problems) == 100
     assert network.problem_count() > 10_000  # every record past the limit is counted in one problem
     assert not network.records
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.campus"):
+        networks.report(network)
+    lines = [entry.getMessage() for entry in caplog.records]
+    assert len(lines) == 102  # the 100 kept, how many others, what was included
+    assert lines[-2] == f"réseau « Réseau H » : … et {network.more_problems} autres problèmes"
+    assert lines[-1] == "réseau « Réseau H » : 0 fiche incluse ()"
 
 
 def test_records_past_the_limit_are_counted_not_read(b_export_data):

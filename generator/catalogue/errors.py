@@ -50,12 +50,15 @@ def visible(text: str) -> str:
     return "".join(out)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """`value` shortened to `limit` characters, on one line with hidden characters escaped."""
+    text = str(value)
+    return visible(text[:limit] + "…" if len(text) > limit else text)
+
+
 def quote(value: object, limit: int = 60) -> str:
     """« value », shortened to `limit` characters, hidden characters escaped: safe in a message."""
-    text = str(value)
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return f"« {visible(text)} »"
+    return f"« {shown(value, limit)} »"
 
 
 def describe_character(char: str) -> str:

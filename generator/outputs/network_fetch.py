@@ -30,7 +30,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..catalogue.errors import quote, visible
+from ..catalogue.errors import quote, shown
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -42,12 +42,6 @@ READ_SIZE = 65536
 
 class ExportError(Exception):
     """The export cannot be used at all; the message says why, in French."""
-
-
-def shown(value: object, limit: int = 80) -> str:
-    """Something a server sent, shortened and on one line with visible escapes, for a message."""
-    text = str(value)
-    return visible(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 # --- http(s) ----------------------------------------------------------------------------------
@@ -106,21 +100,17 @@ def _connection_class(base: type, deadline: _Deadline) -> type:
     return Connection
 
 
-class _Handlers:
+def _handlers(deadline: _Deadline) -> list:
     """http and https handlers whose connections live within the deadline."""
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(_connection_class(http.client.HTTPConnection, deadline), req)
 
-    @staticmethod
-    def make(deadline: _Deadline) -> list:
-        class HTTP(urllib.request.HTTPHandler):
-            def http_open(self, req):
-                return self.do_open(_connection_class(http.client.HTTPConnection, deadline), req)
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(_connection_class(http.client.HTTPSConnection, deadline), req, context=self._context)
 
-        class HTTPS(urllib.request.HTTPSHandler):
-            def https_open(self, req):
-                return self.do_open(_connection_class(http.client.HTTPSConnection, deadline), req,
-                                    context=self._context)
-
-        return [HTTP(), HTTPS()]
+    return [HTTP(), HTTPS()]
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -149,7 +139,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 def _fetch_http(url: str, timeout: float, max_bytes: int) -> bytes:
     with _Deadline(timeout) as deadline:
         opener = urllib.request.OpenerDirector()
-        for handler in (*_Handlers.make(deadline), _Redirects(), urllib.request.HTTPDefaultErrorHandler(),
+        for handler in (*_handlers(deadline), _Redirects(), urllib.request.HTTPDefaultErrorHandler(),
                         urllib.request.HTTPErrorProcessor()):
             opener.add_handler(handler)
         try:

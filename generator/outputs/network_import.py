@@ -16,10 +16,10 @@ from urllib.parse import urljoin
 from pydantic import BaseModel, ValidationError
 
 from ..catalogue import records as r
-from ..catalogue.errors import visible
+from ..catalogue.errors import counted, shown, visible
 from ..catalogue.validate import REFERENCE_FIELDS, Located
 from .exports import FORMAT_VERSION
-from .network_fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ExportError, fetch, load_json, shown
+from .network_fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ExportError, fetch, load_json
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RECORDS", "DEFAULT_MAX_PROBLEMS", "ExportError",
            "Network", "fetch", "import_export", "parse_export"]
@@ -242,8 +242,9 @@ def import_export(network: Network, data: dict, local_themes: dict[str, r.Theme]
     valid: dict[str, tuple[str, BaseModel, str, str]] = {}
     records = data["records"]
     if len(records) > network.max_records:
-        network.problem("", "records", f"{len(records) - network.max_records} fiches au-delà de la limite de "
-                                       f"{network.max_records} fiches par réseau (network_max_records) ; ignorées")
+        network.problem("", "records", f"{counted(len(records) - network.max_records, 'fiche')} au-delà de la "
+                                       f"limite de {network.max_records} fiches par réseau (network_max_records) ; "
+                                       f"ignorées")
     for index, item in enumerate(records[:network.max_records]):
         where = _where("fiche", index, item, "records")
         if not isinstance(item, dict):

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from ..catalogue import records as r
 from ..catalogue.mkdocs_config import config_chain
 from ..catalogue.model import Catalogue, build_catalogue
-from ..catalogue.errors import visible
+from ..catalogue.errors import counted, visible
 from ..catalogue.validate import Located, ValidCatalogue, slugify
 from .network_fetch import read_regular_file
 from .network_import import (DEFAULT_MAX_BYTES, DEFAULT_MAX_PROBLEMS, DEFAULT_MAX_RECORDS, DEFAULT_TIMEOUT,
@@ -73,7 +73,7 @@ def _imported(options, slug: str, raw: bytes, local_themes: dict[str, r.Theme], 
     return network
 
 
-def _cached_count(cache: Path, raw: bytes, state: Path, read) -> int | None:
+def _cached_count(raw: bytes, state: Path, read) -> int | None:
     """How many records the cached copy yields: from its state file when that describes these very
     bytes (sha256), else by importing the copy (`read`); None when the copy is unusable."""
     digest = hashlib.sha256(raw).hexdigest()
@@ -134,14 +134,15 @@ def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache
 
     if fresh is not None:
         count = len(fresh.records)
-        known = _cached_count(cache, cached_raw, state, read_cached) if cached_raw else None
+        known = _cached_count(cached_raw, state, read_cached) if cached_raw else None
         if count > 0 and (not known or 2 * count >= known):
             fresh.status = "à jour"
             _keep(cache, state, fresh_raw, count)
             return _checked(fresh)
-        reason = (f"l'export reçu ne contient aucune fiche valide ({_plural(fresh.problem_count(), 'problème')})"
+        reason = (f"l'export reçu ne contient aucune fiche valide ({counted(fresh.problem_count(), 'problème')})"
                   if count == 0 else
-                  f"l'export reçu n'a que {_records(count)} valides contre {known} dans la dernière copie valide "
+                  f"l'export reçu n'a que {counted(count, 'fiche valide', 'fiches valides')} contre {known} dans la "
+                  f"dernière copie valide "
                   f"(moins de la moitié)")
         if not known:  # nothing better: the fresh export, as it is (not kept as the last good copy)
             fresh.status = "à jour"
@@ -166,14 +167,6 @@ def _checked(network: Network) -> Network:
     if not network.records:
         network.headline("aucune fiche de ce réseau n'est publiée")
     return network
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
-
-
-def _records(count: int) -> str:
-    return _plural(count, "fiche")
 
 
 def load_networks(configured: list, project: Path, local_themes: dict[str, r.Theme],
@@ -202,9 +195,10 @@ def report(network: Network) -> None:
     for problem in network.problems:
         log.log(level, str(problem))
     if network.more_problems:
-        log.log(level, visible(f"réseau « {network.name} » : … et {_plural(network.more_problems, 'autre problème')}"))
-    included = "incluse" if len(network.records) <= 1 else "incluses"
-    log.info(visible(f"réseau « {network.name} » : {_records(len(network.records))} {included} ({network.status})"))
+        log.log(level, visible(f"réseau « {network.name} » : … et "
+                               f"{counted(network.more_problems, 'autre problème', 'autres problèmes')}"))
+    included = counted(len(network.records), "fiche incluse", "fiches incluses")
+    log.info(visible(f"réseau « {network.name} » : {included} ({network.status})"))
 
 
 # --- the combined catalogue and its pages -----------------------------------------------------
