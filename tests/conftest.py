@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,31 @@ def chromium():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+class LinkHandler(http.server.BaseHTTPRequestHandler):
+    """Answers 200 for /existe and 404 for any other path, and records the paths asked."""
+
+    requests: list[str] = []
+
+    def do_HEAD(self):
+        LinkHandler.requests.append(self.path)
+        self.send_response(200 if self.path == "/existe" else 404)
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    """A loopback server for external link checks (`campus links --external`, `campus review
+    --external`): its address; `LinkHandler.requests` lists what was asked."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), LinkHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    LinkHandler.requests.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import http.server
 import re
 import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import tomllib
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project, parse
+from conftest import BUILD_ENV, FIXTURES, ROOT, LinkHandler, build_site, copy_project, parse
 from mkdocs_campus.catalogue import records as r
 
 BIN = Path(sys.executable).parent
@@ -97,45 +95,20 @@ def test_root_relative_link_outside_the_published_folder(links_site):
     assert result.returncode == 1 and "« /guide/ »" in result.stdout
 
 
-class _Server(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_HEAD(self):
-        _Server.requests.append(self.path)
-        self.send_response(200 if self.path == "/existe" else 404)
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Server)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    _Server.requests.clear()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
 def test_external_links_only_when_asked(links_site, local_server):
     page = links_site / "guide" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "</body>", f'<a href="{local_server}/existe">ok</a> <a href="{local_server}/disparu">parti</a></body>'),
         encoding="utf-8")
     quiet = campus("links", str(links_site))
-    assert quiet.returncode == 0 and _Server.requests == []
+    assert quiet.returncode == 0 and LinkHandler.requests == []
     assert "2 adresses externes non vérifiées (ajoutez --external)" in quiet.stdout
     loud = campus("links", str(links_site), "--external")
     assert loud.returncode == 1
     broken = [line for line in loud.stdout.splitlines() if "cassé «" in line]
     assert broken == [f"guide/index.html:{line_of(page, '/disparu')}: lien externe cassé "
                       f"« {local_server}/disparu » (HTTP 404)"]
-    assert "/existe" in _Server.requests
+    assert "/existe" in LinkHandler.requests
 
 
 def test_missing_site_folder_is_a_usage_error(tmp_path):

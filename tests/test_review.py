@@ -4,11 +4,7 @@ dead web addresses), each on its located line, as `campus check` prints problems
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import json
-import threading
-
-import pytest
 
 from mkdocs_campus.commands.cli import main
 from mkdocs_campus.commands.review import months_before
@@ -75,26 +71,6 @@ def test_nothing_to_review_exits_zero(catalogue, capsys, monkeypatch):
     monkeypatch.chdir(catalogue.parent)
     assert main(["review", "catalogue", "--months", "15"]) == 0
     assert capsys.readouterr().out.startswith("Rien à revoir au 1er mars 2025 : 9 fiches à jour")
-
-
-class _Server(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self.send_response(200 if self.path == "/existe" else 404)
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def local_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Server)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def test_external_lists_the_addresses_that_no_longer_answer_at_their_line(catalogue, capsys, monkeypatch, local_server):
