@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import records as r
-from .errors import Problem, quote
+from .errors import Problem, counted, quote
 from .load import MAX_INT_DIGITS, Document, too_many_digits
 
 
@@ -149,8 +149,7 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
     elif kind == "string_too_long":
         message = f"« {name} » est trop long ({len(value)} caractères, maximum {ctx.get('max_length')})"
     elif kind == "too_short":
-        least = ctx.get("min_length")
-        message = f"« {name} » doit contenir au moins {least} élément{'s' if least not in (0, 1) else ''}"
+        message = f"« {name} » doit contenir au moins {counted(ctx.get('min_length'), 'élément')}"
     elif kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         # An empty value is a field left to fill (as `campus new` writes it), not a wrong value.
