@@ -241,8 +241,7 @@ def _check_external(outside: dict[str, list[Link]], timeout: float) -> list[Brok
         if url in results:
             # One line per address, at its first use: a broken footer link is one problem, not one per page.
             first, others = min(links), len({link.page for link in links}) - 1
-            reason = results[url] + (f" ; aussi dans {others} autre{'s' if others > 1 else ''} page"
-                                     f"{'s' if others > 1 else ''}" if others else "")
+            reason = results[url] + (f" ; aussi dans {counted(others, 'autre page', 'autres pages')}" if others else "")
             broken.append(Broken(first.page, first.line, first.url, reason, external=True))
     return broken
 
