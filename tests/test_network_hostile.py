@@ -138,6 +138,27 @@ def test_a_server_that_accepts_and_says_nothing_is_cut_off_at_the_deadline():
         assert time.monotonic() - start < TIMEOUT + 3.0
 
 
+def test_a_name_that_takes_long_to_resolve_is_cut_off_at_the_deadline(monkeypatch):
+    """getaddrinfo cannot be interrupted: a resolver that answers after 10 s must not hold the build."""
+    real = socket.getaddrinfo
+
+    def slow(host, *args, **kwargs):
+        if host == "lent.example.org":
+            time.sleep(10)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    start = time.monotonic()
+    assert fetch_problem("http://lent.example.org") == f"délai dépassé ({TIMEOUT:g} s, nom de domaine non résolu)"
+    assert time.monotonic() - start < TIMEOUT + 1.0
+
+
+def test_a_name_that_resolves_connects_within_the_deadline():
+    """The resolved address is the one connected to (here localhost → 127.0.0.1)."""
+    with raw_server(answer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")) as base:
+        assert fetch(base.replace("127.0.0.1", "localhost") + "/donnees/campus.json", Path("."), timeout=TIMEOUT) == b"{}"
+
+
 # --- redirects --------------------------------------------------------------------------------
 
 def redirecting(conn, path):

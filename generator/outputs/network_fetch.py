@@ -1,8 +1,8 @@
 """Getting another campus's export as a hostile server would send it: bytes within one deadline and
 one size limit, then JSON within bounds.
 
-- **http(s)**: one wall-clock deadline per network holds while connecting, reading the headers and
-  the body: every socket gets the time left as its timeout, and a watchdog shuts the sockets down
+- **http(s)**: one wall-clock deadline per network holds while resolving the host's name,
+  connecting, reading the headers and the body: every socket gets the time left as its timeout, and a watchdog shuts the sockets down
   when the deadline passes (a server trickling one byte a second is cut off on time). Redirects
   are followed only to http(s), at most `MAX_REDIRECTS` hops, never in a loop, and a refusal says
   why. Any protocol error (bad status line, too many headers, a truncated chunk…) is an
@@ -76,6 +76,33 @@ class _Deadline:
             for sock in self.sockets:
                 self._shut(sock)
 
+    def create_connection(self, address, timeout=None, source_address=None) -> socket.socket:
+        """socket.create_connection with the host's name resolved within the deadline too:
+        getaddrinfo cannot be interrupted, so it runs in a daemon thread left behind if it passes."""
+        host, port = address[0], address[1]
+        found: list = []
+
+        def resolve():
+            try:
+                found.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+            except OSError as exc:
+                found.append(exc)
+
+        resolver = threading.Thread(target=resolve, name="campus-resolve", daemon=True)
+        resolver.start()
+        resolver.join(max(self.end - time.monotonic(), 0))
+        if not found:
+            raise ExportError(f"délai dépassé ({self.timeout:g} s, nom de domaine non résolu)")
+        if isinstance(found[0], OSError):
+            raise found[0]
+        failure: OSError | None = None
+        for *_, sockaddr in found[0]:
+            try:
+                return socket.create_connection(sockaddr[:2], self.left(), source_address)
+            except OSError as exc:
+                failure = exc
+        raise failure or OSError("aucune adresse")
+
     @staticmethod
     def _shut(sock: socket.socket) -> None:
         try:
@@ -95,6 +122,7 @@ def _connection_class(base: type, deadline: _Deadline) -> type:
     class Connection(base):
         def connect(self):
             self.timeout = deadline.left()
+            self._create_connection = deadline.create_connection
             super().connect()
             deadline.watch(self.sock)
     return Connection
