@@ -155,12 +155,11 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
         # An empty value is a field left to fill (as `campus new` writes it), not a wrong value.
         message = f"« {name} » est vide" if value == "" else f"valeur « {value} » non autorisée pour « {name} »"
         hint = (value and suggest(value, allowed)) or ("valeurs possibles : " + ", ".join(allowed))
+    elif (reason := web_address_reason(error)) is not None:
+        message, hint = f"adresse web invalide {quote(value, 120)}", reason
     elif kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern")
-        if pattern == r.URL_PATTERN:
-            message = f"adresse web invalide {quote(value, 120)}"
-            hint = r.web_address_problem(value) or ""
-        elif pattern == r.EMAIL_PATTERN:
+        if pattern == r.EMAIL_PATTERN:
             message = f"adresse e-mail invalide « {value} »"
             hint = "une boîte fonctionnelle, par exemple contact@exemple.gouv.fr"
         elif value == "":
@@ -170,11 +169,19 @@ def _pydantic_problem(error: dict, doc: Document, model: type[BaseModel]) -> Pro
             message = f"identifiant invalide « {value} » dans « {name} »"
             hint = (f"vouliez-vous dire « {slugify(value)} » ? " if isinstance(value, str) and slugify(value) else "") + \
                 "lettres minuscules sans accent, chiffres et tirets"
-    elif kind == "web_address":
-        message, hint = f"adresse web invalide {quote(value, 120)}", ctx.get("reason", "")
     else:
         message = f"« {name} » : {error['msg']}"
     return Problem(doc.path, line, column, message, hint.strip())
+
+
+def web_address_reason(error) -> str | None:
+    """Why a pydantic error refuses a web address (the `Url` rule's pattern or its parser), in
+    French; None for any other error."""
+    if error["type"] == "web_address":
+        return error.get("ctx", {}).get("reason", "")
+    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == r.URL_PATTERN:
+        return r.web_address_problem(error.get("input")) or ""
+    return None
 
 
 def validate_mapping(doc: Document, model: type[BaseModel], loc: tuple = ()) -> tuple[Any, list[Problem]]:

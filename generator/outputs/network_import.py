@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..catalogue import records as r
 from ..catalogue.errors import counted, shown, visible
 from ..catalogue.validate import REFERENCE_FIELDS, Located
+from ..catalogue.model_errors import web_address_reason
 from .exports import FORMAT_VERSION
 from .network_fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ExportError, fetch, load_json
 
@@ -132,10 +133,8 @@ def _errors(exc: ValidationError) -> list[tuple[str, str]]:
             message = "champ obligatoire manquant"
         elif kind == "extra_forbidden":
             message = "champ inconnu"
-        elif kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == r.URL_PATTERN:
-            message = f"adresse web invalide ({r.web_address_problem(error.get('input'))})"
-        elif kind == "web_address":
-            message = f"adresse web invalide ({error.get('ctx', {}).get('reason')})"
+        elif (reason := web_address_reason(error)) is not None:
+            message = f"adresse web invalide ({reason})"
         elif kind == "string_too_long":
             message = f"texte trop long (maximum {error.get('ctx', {}).get('max_length')} caractères)"
         else:
