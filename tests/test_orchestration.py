@@ -50,6 +50,31 @@ def test_background_exports_are_written_then_the_garbage_collected(session, tmp_
     assert session.collections == [1] and session.frozen_builds == 0
 
 
+def test_the_preview_never_serves_a_half_written_export(session, tmp_path):
+    """The preview answers requests while the exports of the last build are written in the
+    background: a reader sees the whole old file or the whole new one, never a part."""
+    versions = [(str(n) * 3_000_000).encode() for n in range(2)]  # 3 MB each
+    target = tmp_path / "donnees" / "campus.json"
+    session.begin_build()
+    session.release_site()
+    session.write_exports(tmp_path, session.build_generation, lambda: {"donnees/campus.json": versions[0]})
+    seen, done = set(), threading.Event()
+
+    def read():
+        while not done.is_set():
+            with open(target, "rb") as file:
+                seen.add(hash(file.read()))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for n in range(30):
+        session.write_exports(tmp_path, session.build_generation, lambda n=n: {"donnees/campus.json": versions[n % 2]})
+    done.set()
+    reader.join()
+    assert seen <= {hash(v) for v in versions}, f"{len(seen - {hash(v) for v in versions})} partial reads"
+    assert [p.name for p in target.parent.iterdir()] == ["campus.json"]  # no temporary file left
+
+
 def test_background_steps_give_way_to_a_newer_build(session, tmp_path, monkeypatch):
     session.begin_build()
     session.release_site()

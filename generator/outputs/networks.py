@@ -35,6 +35,7 @@ from ..catalogue import records as r
 from ..catalogue.mkdocs_config import config_chain
 from ..catalogue.model import Catalogue, build_catalogue
 from ..catalogue.errors import counted, visible
+from ..catalogue.files import replace_file
 from ..catalogue.validate import Located, ValidCatalogue, slugify
 from .network_fetch import read_regular_file
 from .network_import import (DEFAULT_MAX_BYTES, DEFAULT_MAX_PROBLEMS, DEFAULT_MAX_RECORDS, DEFAULT_TIMEOUT,
@@ -89,12 +90,9 @@ def _cached_count(raw: bytes, state: Path, read) -> int | None:
 
 def _keep(cache: Path, state: Path, raw: bytes, records: int) -> None:
     """The new last good copy, and its state (data, not code: its hash and record count)."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
     for path, data in ((cache, raw), (state, json.dumps({"sha256": hashlib.sha256(raw).hexdigest(),
                                                           "records": records}).encode())):
-        scratch = path.with_name(path.name + ".tmp")
-        scratch.write_bytes(data)
-        os.replace(scratch, path)
+        replace_file(path, data)
 
 
 def load_network(options, project: Path, local_themes: dict[str, r.Theme], cache_root: Path,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import FileMemo
+from ..catalogue.files import replace_file
 from ..outputs.search import SearchIndexError, pagefind_binary
 
 # The garbage of frozen builds is collected after this many idle seconds, or after this many
@@ -125,9 +126,8 @@ class ServeSession:
                 return  # a newer build started: it will write its own
             try:
                 for path, content in data_files.items():
-                    target = site_dir / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+                    # Whole or not at all: the preview serves these files while they are written.
+                    replace_file(site_dir / path, content if isinstance(content, bytes) else content.encode("utf-8"))
             except OSError as exc:
                 print(f"Données ouvertes : {exc}", file=sys.stderr, flush=True)
                 return
