@@ -215,6 +215,22 @@ def test_an_imported_record_shows_its_network_original_licence_and_sources(combi
     assert ours.find("link", rel="canonical")["href"].endswith("/communautes/facilitateurs-publics/")
 
 
+def test_the_sitemap_lists_our_own_pages_only(combined):
+    """An imported record's canonical address is on its network's site: our sitemap, which may list
+    only addresses of our site, leaves it to that network's sitemap; every local page is listed once."""
+    from xml.etree import ElementTree
+    out = combined["out"]
+    site_url = parse(out / "index.html").find("link", rel="canonical")["href"]
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    listed = [loc.text for loc in ElementTree.parse(out / "sitemap.xml").iter(namespace + "loc")]
+    assert listed and all(address.startswith(site_url) for address in listed), listed
+    assert len(listed) == len(set(listed))
+    pages = record_pages(out)
+    local = {page for page in pages if "reseau-b--" not in page}
+    assert local and {site_url + page for page in local} <= set(listed)
+    assert not any("reseau-b--" in address for address in listed)
+
+
 def test_themes_matched_by_id_and_unknown_ones_named_by_the_source(combined, b_export):
     out = combined["out"]
     facilitation = parse(out / "thematiques/facilitation/index.html")

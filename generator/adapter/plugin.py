@@ -146,11 +146,11 @@ class CampusPlugin(BasePlugin[CampusConfig]):
 
     def on_env(self, env, config, files):
         self.pages.pages_read()  # every page was read: a render worker without exports is done
+        # Edit links and canonical addresses before MkDocs renders sitemap.xml (before the pages).
+        for file in files.documentation_pages():
+            if file.page is not None:
+                pages.link_to_record(file.page, self.catalogue, self.networks, self.edit_base)
         return pages.with_reused_template(env)
-
-    def on_page_context(self, context, page, config, nav):
-        pages.link_to_record(page, self.catalogue, self.networks, self.edit_base)
-        return context
 
     def _post_page(self, output, page, config):
         reused = self.pages.output(page.file.src_uri)
