@@ -48,6 +48,7 @@ import yaml  # noqa: E402
 
 import synthetic  # noqa: E402
 from run import machine  # noqa: E402
+from serve_latency import free_port  # noqa: E402
 from mkdocs_campus.catalogue import records as r  # noqa: E402
 from mkdocs_campus.outputs import editor  # noqa: E402
 
@@ -59,12 +60,6 @@ TIMEOUT_MS = 120_000
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -219,7 +214,7 @@ def measure(size: int, runs: int, seed: int, browser) -> dict:
     with tempfile.TemporaryDirectory(prefix="campus-editor-bench-") as folder:
         dest = Path(folder)
         repo = catalogue(dest, size, seed)
-        port = _free_port()
+        port = free_port()
         api = f"http://127.0.0.1:{port}/api/v1"
         site, ids_bytes = admin_site(dest, repo, api)
         backend = Backend(repo, site, port)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -92,6 +94,44 @@ def chromium():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def free_port() -> int:
+    """A loopback port free at the time of asking (for a server another process starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder without a line per request in pytest's output."""
+
+    def log_message(self, *args):
+        pass
+
+
+class FolderServer(http.server.ThreadingHTTPServer):
+    """A folder (or a given handler) served on 127.0.0.1 by a thread; `origin` is its address
+    without the final slash. A page closed mid-transfer (its browser context closed) is not an
+    error of the site, and prints nothing."""
+
+    def __init__(self, root: Path | None = None, handler=None):
+        super().__init__(("127.0.0.1", 0), handler or functools.partial(QuietHandler, directory=str(root)))
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.origin = f"http://127.0.0.1:{self.server_port}"
+
+    def url(self, path: str = "") -> str:
+        return f"{self.origin}/{path}"
+
+    def handle_error(self, request, client_address):
+        pass
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class LinkHandler(http.server.BaseHTTPRequestHandler):

@@ -12,19 +12,16 @@ with Node.js 20 or later): `make test` installs them.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, FIXTURES, ROOT, build_site, copy_project, parse
+from conftest import CHROMIUM, FIXTURES, ROOT, FolderServer, build_site, copy_project, parse
 from mkdocs_campus.catalogue.records import RECORD_TYPES
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -71,28 +68,12 @@ SEARCH_STATUS = "#campus-search-status"
 
 # --- serving and browsing -------------------------------------------------------------------------
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a page closed mid-transfer (its context closed) is not an error of the site
-
-
-class LocalSite:
+class LocalSite(FolderServer):
     """A built site served on 127.0.0.1 by a thread, for the length of the session."""
 
     def __init__(self, root: Path):
+        super().__init__(root)
         self.root = root
-        self.server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
-
-    def url(self, path: str) -> str:
-        return f"{self.origin}/{path}"
 
     def path_of(self, key: str) -> str:
         where = AUDITED[key]
@@ -101,10 +82,6 @@ class LocalSite:
             first = min(p.parent.name for p in (self.root / section).glob("*/index.html"))
             return f"{section}/{first}/"
         return where
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import typing
-from pathlib import Path
 
 import pytest
 import yaml

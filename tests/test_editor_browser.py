@@ -15,20 +15,17 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import socket
 import struct
 import subprocess
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from conftest import BUILD_ENV, FIXTURES, ROOT, build_site, copy_project
+from conftest import BUILD_ENV, FIXTURES, ROOT, FolderServer, build_site, copy_project, free_port
 from mkdocs_campus.outputs import editor as campus_editor
 
 pytest.importorskip("playwright.sync_api")
@@ -81,17 +78,6 @@ HOMONYMS = {"reseau-des-labos-bretagne": "Réseau des labos", "reseau-des-labos-
             "laboratoires-innovation": CURLY}
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), "-c", "user.name=Campus", "-c", "user.email=campus@test",
                            *args], check=True, capture_output=True, text=True).stdout
@@ -113,7 +99,7 @@ class Editor:
         _git(self.repo, "init", "-q", "-b", "main")
         _git(self.repo, "add", "-A")
         _git(self.repo, "commit", "-qm", "catalogue de départ")
-        port = _free_port()
+        port = free_port()
         self.env = {**BUILD_ENV, campus_editor.LOCAL_BACKEND_ENV: f"http://127.0.0.1:{port}/api/v1"}
         self.site = root / "site"
         result = build_site(self.repo / "mkdocs.yml", self.site, self.env)
@@ -134,9 +120,8 @@ class Editor:
                     self.close()
                     pytest.fail("decap-server n'a pas démarré")
                 time.sleep(0.1)
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(self.site)))
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        self.origin = f"http://127.0.0.1:{self.http.server_port}"
+        self.http = FolderServer(self.site)
+        self.origin = self.http.origin
         self.context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
                                             timezone_id="UTC")
         self.context.set_default_timeout(TIMEOUT_MS)
@@ -154,8 +139,7 @@ class Editor:
         if getattr(self, "context", None) is not None:
             self.context.close()
         if getattr(self, "http", None) is not None:
-            self.http.shutdown()
-            self.http.server_close()
+            self.http.close()
         self.server.terminate()
         try:
             self.server.wait(timeout=10)

@@ -10,7 +10,6 @@ import re
 import socket
 import threading
 import time
-from http.server import ThreadingHTTPServer
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -20,8 +19,8 @@ from pydantic import ValidationError
 from mkdocs_campus.catalogue import records as r
 from mkdocs_campus.catalogue.errors import HIDDEN_CHARACTERS
 
-from conftest import parse
-from test_networks import (QuietHandler, b_export, build, closed_port_url, facts, make_a, publish,  # noqa: F401
+from conftest import FolderServer, QuietHandler, parse
+from test_networks import (b_export, build, closed_port_url, facts, make_a, publish,  # noqa: F401
                            record_pages, server)
 
 FRAGMENTS = [
@@ -98,11 +97,8 @@ def site_server():
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=root["dir"], **kwargs)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with FolderServer(handler=Handler) as httpd:
+        yield root, httpd.url()
 
 
 @settings(max_examples=1, derandomize=True, deadline=None,

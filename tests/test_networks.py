@@ -5,43 +5,30 @@ from __future__ import annotations
 
 import copy
 import csv
-import functools
 import gzip
 import io
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import cbor2
 import pytest
 
-from conftest import FIXTURES, build_site, parse
+from conftest import FIXTURES, FolderServer, build_site, free_port, parse
 
 CAMPUS = [sys.executable, "-m", "mkdocs_campus.commands.cli"]
 SECTIONS = {"communautes": "community", "formations": "training", "outils": "tool", "interventions": "intervention"}
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A loopback HTTP server over a folder the tests fill with exports."""
     root = tmp_path_factory.mktemp("served")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield {"root": root, "url": f"http://127.0.0.1:{httpd.server_address[1]}/"}
-    httpd.shutdown()
-    httpd.server_close()
+    with FolderServer(root) as httpd:
+        yield {"root": root, "url": httpd.url()}
 
 
 @pytest.fixture(scope="module")
@@ -63,10 +50,7 @@ def publish(server, name: str, data) -> str:
 
 
 def closed_port_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/donnees/campus.json"
+    return f"http://127.0.0.1:{free_port()}/donnees/campus.json"
 
 
 def make_a(base: Path, networks: list[dict], extra: str = "") -> Path:
@@ -360,12 +344,11 @@ def test_a_local_export_without_version_key_is_read_as_1_0(tmp_path, server, b_e
 def test_the_network_facet_narrows_search_in_the_browser(combined, chromium):
     """A visitor ticks « Réseau B » on the search page of the combined site (headless Chromium)."""
     from test_search_browser import facet_box, results, type_query, wait_for_status
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(combined["out"])))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = FolderServer(combined["out"])
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
     try:
         tab = context.new_page()
-        tab.goto(f"http://127.0.0.1:{httpd.server_port}/recherche/")
+        tab.goto(httpd.url("recherche/"))
         wait_for_status(tab)
         type_query(tab, "facilitation")
         everything = results(tab)
@@ -382,5 +365,4 @@ def test_the_network_facet_narrows_search_in_the_browser(combined, chromium):
         assert len(narrowed) < len(everything)
     finally:
         context.close()
-        httpd.shutdown()
-        httpd.server_close()
+        httpd.close()

@@ -7,18 +7,15 @@ references (`campus.schema.json` -> `organisations.schema.json`…) resolved by 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, FolderServer
 from mkdocs_campus.catalogue import records as r
 from mkdocs_campus.commands.cli import main
 
@@ -38,18 +35,8 @@ def record_files(record_type: r.RecordType) -> list[Path]:
 @pytest.fixture(scope="module")
 def served_site(real_site):
     """The built real site on http://127.0.0.1:PORT/, served by a thread."""
-    handler = functools.partial(QuietHandler, directory=str(real_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with FolderServer(real_site) as server:
+        yield server.url()
 
 
 @pytest.fixture()

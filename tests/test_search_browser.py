@@ -6,43 +6,19 @@ Needs Debian's Chromium (/usr/bin/chromium): `make test` installs it.
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
 
-from conftest import ROOT, parse
+from conftest import ROOT, FolderServer as Served, parse
 from mkdocs_campus.outputs.search import build_search_index, bundle_digest, normalise
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 STATUS = "#campus-search-status"
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class Served:
-    """A built site on 127.0.0.1, for the length of the session."""
-
-    def __init__(self, root: Path):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.origin = f"http://127.0.0.1:{self.server.server_port}"
-
-    def url(self, path: str = "") -> str:
-        return f"{self.origin}/{path}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 # `chromium`: the session's one browser, from conftest.py (two Playwright sync sessions cannot coexist).

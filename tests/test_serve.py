@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,16 +20,10 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BUILD_ENV, FIXTURES, copy_project
+from conftest import BUILD_ENV, FIXTURES, copy_project, free_port
 
 RECORD = Path("catalogue") / "communities" / "codeveloppeurs.yml"
 PAGE = "communautes/codeveloppeurs/"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str, timeout: float = 5) -> str | None:
@@ -54,7 +47,7 @@ def _h1(html: str) -> str:
 
 class Server:
     def __init__(self, project: Path, log, dirty: bool = False):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = log
         self.proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *(["--dirty"] if dirty else []),
@@ -235,7 +228,7 @@ def test_stopping_the_preview_stops_its_search_indexer(tmp_path):
     slow = tmp_path / "slow-pagefind"
     slow.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 120\n")
     slow.chmod(0o755)
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"),
                                  "-a", f"127.0.0.1:{port}"], cwd=project, stdout=log, stderr=log,
