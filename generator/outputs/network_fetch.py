@@ -2,7 +2,8 @@
 one size limit, then JSON within bounds.
 
 - **http(s)**: one wall-clock deadline per network holds while resolving the host's name,
-  connecting, reading the headers and the body: every socket gets the time left as its timeout, and a watchdog shuts the sockets down
+  connecting, reading the headers and the body: the name is looked up in a thread the fetch stops
+  waiting for, every socket gets the time left as its timeout, and a watchdog shuts the sockets down
   when the deadline passes (a server trickling one byte a second is cut off on time). Redirects
   are followed only to http(s), at most `MAX_REDIRECTS` hops, never in a loop, and a refusal says
   why. Any protocol error (bad status line, too many headers, a truncated chunk…) is an
